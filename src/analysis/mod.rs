@@ -1,0 +1,3 @@
+//! Analyses over the typed IR that are not evaluation: rendering the document back.
+
+pub mod render;

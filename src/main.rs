@@ -1,0 +1,298 @@
+//! The `tiao` command line: the only place that reads files and prints.
+//!
+//! Exit codes: 0 success; 1 the policy has errors (or `test` had failures); 2 bad input (a
+//! facts file, a date, a missing file); 3 evaluation found a conflict or could not compute a
+//! value (e.g. a date outside the working-day calendar).
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use tiao::calendar::Calendar;
+use tiao::eval::{self, Outcome};
+
+#[derive(Parser)]
+#[command(
+    name = "tiao",
+    version,
+    about = "tiao (条): regulations as code — check, evaluate and render policy files"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum ErrorFormat {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum OutputFormat {
+    Json,
+    Text,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check policy files: syntax, names, types, conflicts. Exit 0 when clean.
+    Check {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// How to print diagnostics.
+        #[arg(long, value_enum, default_value = "human")]
+        error_format: ErrorFormat,
+        /// Treat warnings (e.g. articles not yet encoded) as errors.
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+    /// Evaluate a policy on a project's facts and print the verdict.
+    Eval {
+        policy: PathBuf,
+        /// The project's facts: a flat JSON object keyed by fact name.
+        #[arg(long)]
+        facts: PathBuf,
+        /// The date to evaluate on (YYYY-MM-DD); today if omitted.
+        #[arg(long)]
+        as_of: Option<String>,
+        #[arg(long, value_enum, default_value = "json")]
+        format: OutputFormat,
+        #[arg(long, value_enum, default_value = "human")]
+        error_format: ErrorFormat,
+    },
+    /// Print the document back, article by article.
+    Render {
+        policy: PathBuf,
+        /// Print only this article.
+        #[arg(long)]
+        article: Option<u32>,
+    },
+    /// List the facts a policy reads, with their types.
+    Facts { policy: PathBuf },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Check {
+            files,
+            error_format,
+            deny_warnings,
+        } => check(&files, error_format, deny_warnings),
+        Command::Eval {
+            policy,
+            facts,
+            as_of,
+            format,
+            error_format,
+        } => run_eval(&policy, &facts, as_of.as_deref(), format, error_format),
+        Command::Render { policy, article } => render(&policy, article),
+        Command::Facts { policy } => list_facts(&policy),
+    }
+}
+
+fn read(path: &Path) -> Result<String, ExitCode> {
+    std::fs::read_to_string(path).map_err(|e| {
+        eprintln!("error: cannot read {}: {e}", path.display());
+        ExitCode::from(2)
+    })
+}
+
+fn compile(path: &Path, error_format: ErrorFormat) -> Result<tiao::ir::Program, ExitCode> {
+    let text = read(path)?;
+    let compiled = tiao::compile(&path.display().to_string(), &text);
+    if compiled.has_errors() {
+        print_diagnostics(&compiled, error_format);
+        return Err(ExitCode::from(1));
+    }
+    compiled.program.ok_or(ExitCode::from(1))
+}
+
+fn print_diagnostics(compiled: &tiao::Compiled, error_format: ErrorFormat) {
+    match error_format {
+        ErrorFormat::Human => eprint!("{}", compiled.render_diagnostics()),
+        ErrorFormat::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&tiao::diagnostic::to_json(
+                &compiled.sources,
+                &compiled.diagnostics
+            ))
+            .unwrap_or_default()
+        ),
+    }
+}
+
+fn check(files: &[PathBuf], error_format: ErrorFormat, deny_warnings: bool) -> ExitCode {
+    let mut failed = false;
+    let mut all_json = Vec::new();
+    for f in files {
+        let text = match read(f) {
+            Ok(t) => t,
+            Err(code) => return code,
+        };
+        let compiled = tiao::compile(&f.display().to_string(), &text);
+        let warnings = compiled
+            .diagnostics
+            .iter()
+            .filter(|d| !d.is_error())
+            .count();
+        if compiled.has_errors() || (deny_warnings && warnings > 0) {
+            failed = true;
+        }
+        match error_format {
+            ErrorFormat::Human => {
+                eprint!("{}", compiled.render_diagnostics());
+                let errors = compiled.diagnostics.len() - warnings;
+                if errors == 0 {
+                    eprintln!("{}: ok ({warnings} warning(s))", f.display());
+                } else {
+                    eprintln!("{}: {errors} error(s), {warnings} warning(s)", f.display());
+                }
+            }
+            ErrorFormat::Json => {
+                if let serde_json::Value::Array(items) =
+                    tiao::diagnostic::to_json(&compiled.sources, &compiled.diagnostics)
+                {
+                    all_json.extend(items);
+                }
+            }
+        }
+    }
+    if error_format == ErrorFormat::Json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&all_json).unwrap_or_default()
+        );
+    }
+    if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn today() -> chrono::NaiveDate {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    chrono::DateTime::from_timestamp(secs as i64, 0)
+        .map(|d| d.date_naive())
+        .unwrap_or_default()
+}
+
+fn run_eval(
+    policy: &Path,
+    facts_path: &Path,
+    as_of: Option<&str>,
+    format: OutputFormat,
+    error_format: ErrorFormat,
+) -> ExitCode {
+    let program = match compile(policy, error_format) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let as_of = match as_of {
+        None => today(),
+        Some(s) => match chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+            Ok(d) => d,
+            Err(_) => {
+                eprintln!(
+                    "error: --as-of `{s}` is not a date; write YYYY-MM-DD, e.g. --as-of 2024-05-06"
+                );
+                return ExitCode::from(2);
+            }
+        },
+    };
+    let text = match read(facts_path) {
+        Ok(t) => t,
+        Err(code) => return code,
+    };
+    let facts = match eval::parse_facts(&program, &text) {
+        Ok(f) => f,
+        Err(errors) => {
+            match error_format {
+                ErrorFormat::Human => {
+                    for e in &errors {
+                        eprintln!("error: {}:{e}", facts_path.display());
+                    }
+                }
+                ErrorFormat::Json => {
+                    let items: Vec<serde_json::Value> = errors
+                        .iter()
+                        .map(|e| {
+                            let mut v = serde_json::to_value(e).unwrap_or_default();
+                            v["file"] = serde_json::Value::String(facts_path.display().to_string());
+                            v
+                        })
+                        .collect();
+                    println!(
+                        "{}",
+                        serde_json::to_string_pretty(&items).unwrap_or_default()
+                    );
+                }
+            }
+            return ExitCode::from(2);
+        }
+    };
+    let evaluation = eval::evaluate(&program, &facts, as_of, Calendar::official());
+    match format {
+        OutputFormat::Json => {
+            let v = eval::verdict::to_json(&program, &facts, &evaluation);
+            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        }
+        OutputFormat::Text => print!("{}", eval::verdict::to_text(&program, &facts, &evaluation)),
+    }
+    let trouble = evaluation
+        .concepts
+        .iter()
+        .any(|c| matches!(c.outcome, Outcome::Conflict(..) | Outcome::Error(_)))
+        || evaluation.obligations.iter().any(|o| o.status.is_err());
+    if trouble {
+        ExitCode::from(3)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn render(policy: &Path, article: Option<u32>) -> ExitCode {
+    let program = match compile(policy, ErrorFormat::Human) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let doc = &program.document;
+    match article {
+        None => print!("{}", tiao::analysis::render::render(doc)),
+        Some(n) => match doc.article(n) {
+            Some(a) => {
+                for line in tiao::analysis::render::article_lines(doc, a) {
+                    println!("{line}");
+                }
+            }
+            None => {
+                eprintln!("error: {} has no article {n}", policy.display());
+                return ExitCode::from(2);
+            }
+        },
+    }
+    ExitCode::SUCCESS
+}
+
+fn list_facts(policy: &Path) -> ExitCode {
+    let program = match compile(policy, ErrorFormat::Human) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    for f in &program.facts {
+        let ty = program.type_name(&f.ty);
+        let origin = if f.local { "local" } else { "shared" };
+        println!(
+            "{:<40} {:<18} {:<7} {}",
+            f.name,
+            ty,
+            origin,
+            f.doc.as_deref().unwrap_or("")
+        );
+    }
+    ExitCode::SUCCESS
+}

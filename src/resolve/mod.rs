@@ -1,0 +1,844 @@
+//! Phase 2, resolve: collect declarations, check the document's structure, and look up every
+//! name.
+//!
+//! The vocabulary in scope is the standard library (`stdlib/*.tiao`) plus whatever the policy
+//! declares itself. Facts, concepts, obligations, enums and records share one namespace; enum
+//! variants may be written bare (`governance`) when the name is unique.
+//!
+//! Accepted:
+//! ```text
+//! article 7 { para "…投资20万元以上(含本数,下同)的由区大数据中心负责技术审查…" {
+//!   define technical_review_required = total_investment >= 20万元 } }
+//! ```
+//! Rejected (unknown name, with a suggestion `total_investment`):
+//! ```text
+//! article 7 { para "…" { define technical_review_required = total_investmnt >= 20万元 } }
+//! ```
+
+use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::ir::{Builtin, Citation};
+use crate::source::Span;
+use crate::syntax::ast::{self, Expr, ExprKind, MetaField, Module, RuleKind, TopItem};
+use std::collections::{BTreeMap, HashMap};
+
+/// What a name refers to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Symbol {
+    Fact(u32),
+    Concept(u32),
+    Obligation(u32),
+    Enum(u32),
+    Record(u32),
+}
+
+impl Symbol {
+    pub fn kind_word(self) -> &'static str {
+        match self {
+            Symbol::Fact(_) => "a fact",
+            Symbol::Concept(_) => "a concept",
+            Symbol::Obligation(_) => "an obligation",
+            Symbol::Enum(_) => "an enum type",
+            Symbol::Record(_) => "a record type",
+        }
+    }
+}
+
+/// A rule with its place in the document.
+#[derive(Debug, Clone)]
+pub struct PlacedRule<'a> {
+    pub rule: &'a ast::Rule,
+    pub cite: Citation,
+    /// Text of the item or paragraph the rule stands in (the whole article's first paragraph
+    /// for rules written directly in the article).
+    pub text: String,
+}
+
+/// The result of resolution: declarations in scope and the document's structure, borrowed from
+/// the syntax trees.
+#[derive(Debug, Default)]
+pub struct Resolved<'a> {
+    pub names: HashMap<String, Symbol>,
+    /// Bare variant name → every (enum, variant) it could mean.
+    pub variants: HashMap<String, Vec<(u32, u32)>>,
+    pub enums: Vec<&'a ast::EnumDecl>,
+    pub records: Vec<&'a ast::RecordDecl>,
+    /// (declaration, declared by the policy rather than the stdlib)
+    pub facts: Vec<(&'a ast::FactDecl, bool)>,
+    pub concepts: Vec<(&'a ast::ConceptDecl, bool)>,
+    pub obligations: Vec<(String, Option<String>, Span, bool)>,
+    pub header: Option<&'a ast::PolicyHeader>,
+    /// (chapter heading, articles)
+    pub chapters: Vec<(&'a ast::Str, Vec<&'a ast::Article>)>,
+    /// Articles in document order, whether or not in a chapter.
+    pub articles: Vec<&'a ast::Article>,
+    pub rules: Vec<PlacedRule<'a>>,
+}
+
+/// What can be wrong with names and the document's structure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ResolveError {
+    DuplicateName {
+        name: String,
+        first: Span,
+        second: Span,
+    },
+    UnknownName {
+        name: String,
+        span: Span,
+        wanted: &'static str,
+        suggestion: Option<String>,
+    },
+    WrongKindOfName {
+        name: String,
+        span: Span,
+        wanted: &'static str,
+        found: &'static str,
+    },
+    UnknownFunction {
+        name: String,
+        span: Span,
+        suggestion: Option<String>,
+    },
+    AmbiguousVariant {
+        name: String,
+        span: Span,
+        enums: Vec<String>,
+    },
+    UnknownVariant {
+        name: String,
+        span: Span,
+        enum_name: String,
+        suggestion: Option<String>,
+    },
+    RuleOutsideArticle {
+        span: Span,
+    },
+    TextOutsideArticle {
+        span: Span,
+    },
+    DuplicateArticle {
+        number: u32,
+        first: Span,
+        second: Span,
+    },
+    ArticleWithoutText {
+        number: u32,
+        span: Span,
+    },
+    MissingPolicyHeader {
+        span: Span,
+    },
+    DuplicatePolicyHeader {
+        first: Span,
+        second: Span,
+    },
+    MissingMetadata {
+        field: &'static str,
+        span: Span,
+    },
+    UnknownMetadataField {
+        name: String,
+        span: Span,
+        suggestion: Option<String>,
+    },
+    BadLevel {
+        level: String,
+        span: Span,
+        suggestion: Option<String>,
+    },
+    BadScript {
+        script: String,
+        span: Span,
+    },
+    EmptyRepair {
+        span: Span,
+    },
+    ArticleOutOfOrder {
+        number: u32,
+        previous: u32,
+        span: Span,
+    },
+    NotEncoded {
+        number: u32,
+        span: Span,
+    },
+    DescriptiveWithRules {
+        number: u32,
+        span: Span,
+    },
+}
+
+pub const LEVELS: [&str; 5] = [
+    "province",
+    "prefecture",
+    "county_city",
+    "county",
+    "district",
+];
+const META_FIELDS: [&str; 11] = [
+    "title",
+    "number",
+    "issuer",
+    "jurisdiction",
+    "issued",
+    "in_force",
+    "replaces",
+    "based_on",
+    "script",
+    "repair",
+    "note",
+];
+
+impl ResolveError {
+    pub fn diagnostic(&self) -> Diagnostic {
+        use ResolveError::*;
+        let mean = |s: &Option<String>| s.as_ref().map(|s| format!("did you mean `{s}`?"));
+        match self {
+            DuplicateName { name, first, second } => Diagnostic::error("E0101", format!("`{name}` is declared twice"))
+                .with_label(*second, "declared again here")
+                .with_label(*first, "first declared here")
+                .with_help("rename one of them; a policy may not redeclare a name of the shared vocabulary"),
+            UnknownName { name, span, wanted, suggestion } => {
+                let d = Diagnostic::error("E0102", format!("unknown name `{name}`"))
+                    .with_label(*span, format!("not declared: expected {wanted}"));
+                match mean(suggestion) {
+                    Some(h) => d.with_help(h),
+                    None => d.with_help("declare it with `fact NAME: TYPE \"说明\"` or `concept NAME: TYPE \"说明\"`, or use a name from stdlib/vocabulary.tiao"),
+                }
+            }
+            WrongKindOfName { name, span, wanted, found } => {
+                Diagnostic::error("E0103", format!("`{name}` is {found}, but {wanted} is needed here"))
+                    .with_label(*span, format!("this is {found}"))
+                    .with_help(match *wanted {
+                        "a concept" => "rules decide concepts; facts are inputs and cannot be defined by a rule",
+                        "a date fact" => "the act of an obligation is the fact that records the date the duty was done",
+                        _ => "check the name",
+                    })
+            }
+            UnknownFunction { name, span, suggestion } => {
+                let names: Vec<&str> = Builtin::ALL.iter().map(|(n, _)| *n).collect();
+                Diagnostic::error("E0104", format!("unknown function `{name}`"))
+                    .with_label(*span, "no such function")
+                    .with_help(mean(suggestion).unwrap_or_else(|| format!("the functions are {}", names.join(", "))))
+            }
+            AmbiguousVariant { name, span, enums } => Diagnostic::error("E0105", format!("`{name}` is a variant of several enums"))
+                .with_label(*span, "ambiguous")
+                .with_help(format!("qualify it: {}", enums.iter().map(|e| format!("`{e}.{name}`")).collect::<Vec<_>>().join(" or "))),
+            UnknownVariant { name, span, enum_name, suggestion } => {
+                let d = Diagnostic::error("E0106", format!("`{enum_name}` has no variant `{name}`")).with_label(*span, "no such variant");
+                match mean(suggestion) {
+                    Some(h) => d.with_help(h),
+                    None => d,
+                }
+            }
+            RuleOutsideArticle { span } => Diagnostic::error("E0107", "a rule must stand inside an article")
+                .with_label(*span, "this rule belongs to no article")
+                .with_help("move it into the `article N { … }` whose text it encodes, so that its value can cite the law"),
+            TextOutsideArticle { span } => Diagnostic::error("E0108", "text must belong to an article")
+                .with_label(*span, "this text belongs to no article")
+                .with_help("write it as `para \"…\"` inside an `article N { … }`"),
+            DuplicateArticle { number, first, second } => {
+                Diagnostic::error("E0109", format!("article {number} appears twice"))
+                    .with_label(*second, "second article with this number")
+                    .with_label(*first, "first one here")
+                    .with_help("each article number appears once; merge the two or renumber")
+            }
+            ArticleWithoutText { number, span } => Diagnostic::error("E0110", format!("article {number} has no text"))
+                .with_label(*span, "no `para` or `item`")
+                .with_help("copy the article's verbatim text into `para \"…\"`: rules must stand next to the law they encode"),
+            MissingPolicyHeader { span } => Diagnostic::error("E0111", "this file has no `policy` block")
+                .with_label(*span, "policy file starts here")
+                .with_help("start the file with `policy NAME { title \"…\" number \"…\" issuer \"…\" … }`"),
+            DuplicatePolicyHeader { first, second } => Diagnostic::error("E0112", "a file holds one `policy` block")
+                .with_label(*second, "second block")
+                .with_label(*first, "first block"),
+            MissingMetadata { field, span } => Diagnostic::error("E0113", format!("the policy block lacks `{field}`"))
+                .with_label(*span, format!("no `{field}` here"))
+                .with_help(match *field {
+                    "title" => "add the document's title: title \"…管理办法\"",
+                    "in_force" => "add when the document takes effect, e.g. `in_force from 2022-06-21` or `in_force from issued for 3年`",
+                    _ => "add it",
+                }),
+            UnknownMetadataField { name, span, suggestion } => {
+                Diagnostic::error("E0114", format!("`{name}` is not a metadata field"))
+                    .with_label(*span, "unknown field")
+                    .with_help(mean(suggestion).unwrap_or_else(|| format!("the fields are {}", META_FIELDS.join(", "))))
+            }
+            BadLevel { level, span, suggestion } => Diagnostic::error("E0115", format!("`{level}` is not a jurisdiction level"))
+                .with_label(*span, "unknown level")
+                .with_help(mean(suggestion).unwrap_or_else(|| format!("the levels are {}", LEVELS.join(", ")))),
+            BadScript { script, span } => Diagnostic::error("E0116", format!("`{script}` is not a script"))
+                .with_label(*span, "unknown script")
+                .with_help("write `script simplified` or `script traditional` (it decides 第七条 or 第七條)"),
+            EmptyRepair { span } => Diagnostic::error("E0117", "a repair must replace some text")
+                .with_label(*span, "the text to replace is empty")
+                .with_help("write the exact noise found in the source, e.g. repair \"—4—\" => \"\" because \"PDF page number\""),
+            ArticleOutOfOrder { number, previous, span } => {
+                Diagnostic::warning("W0101", format!("article {number} comes after article {previous}"))
+                    .with_label(*span, "out of order")
+                    .with_help("keep articles in the document's order so that `tiao render` reproduces it")
+            }
+            NotEncoded { number, span } => Diagnostic::warning("W0102", format!("article {number} is not encoded"))
+                .with_label(*span, "no rules and not marked descriptive")
+                .with_help("add the rules it contains, or `descriptive \"reason\"` if nothing in it can be computed"),
+            DescriptiveWithRules { number, span } => {
+                Diagnostic::warning("W0103", format!("article {number} is marked descriptive but contains rules"))
+                    .with_label(*span, "marked descriptive here")
+                    .with_help("remove `descriptive`: the article is encoded")
+            }
+        }
+    }
+
+    pub fn is_error(&self) -> bool {
+        !matches!(
+            self,
+            ResolveError::ArticleOutOfOrder { .. }
+                | ResolveError::NotEncoded { .. }
+                | ResolveError::DescriptiveWithRules { .. }
+        )
+    }
+}
+
+/// Resolve a policy against the standard library. Warnings are returned with the errors; the
+/// caller decides whether to go on (there is an error iff any `is_error()`).
+pub fn resolve<'a>(stdlib: &'a [Module], policy: &'a Module) -> (Resolved<'a>, Vec<ResolveError>) {
+    let mut r = Resolver {
+        out: Resolved::default(),
+        errors: Vec::new(),
+        first_span: HashMap::new(),
+    };
+    for m in stdlib {
+        r.declare_module(m, false);
+    }
+    r.declare_module(policy, true);
+    r.structure(policy);
+    r.check_names();
+    let Resolver { out, errors, .. } = r;
+    (out, errors)
+}
+
+struct Resolver<'a> {
+    out: Resolved<'a>,
+    errors: Vec<ResolveError>,
+    first_span: HashMap<String, Span>,
+}
+
+impl<'a> Resolver<'a> {
+    fn declare(&mut self, name: &ast::Ident, sym: Symbol) -> bool {
+        if let Some(first) = self.first_span.get(&name.name) {
+            self.errors.push(ResolveError::DuplicateName {
+                name: name.name.clone(),
+                first: *first,
+                second: name.span,
+            });
+            return false;
+        }
+        self.first_span.insert(name.name.clone(), name.span);
+        self.out.names.insert(name.name.clone(), sym);
+        true
+    }
+
+    fn declare_module(&mut self, m: &'a Module, local: bool) {
+        for item in &m.items {
+            match item {
+                TopItem::Enum(e) => {
+                    let id = self.out.enums.len() as u32;
+                    if self.declare(&e.name, Symbol::Enum(id)) {
+                        for (i, (v, _)) in e.variants.iter().enumerate() {
+                            self.out
+                                .variants
+                                .entry(v.name.clone())
+                                .or_default()
+                                .push((id, i as u32));
+                        }
+                        self.out.enums.push(e);
+                    }
+                }
+                TopItem::Record(rec) => {
+                    let id = self.out.records.len() as u32;
+                    if self.declare(&rec.name, Symbol::Record(id)) {
+                        self.out.records.push(rec);
+                    }
+                }
+                TopItem::Fact(f) => self.declare_fact(f, local),
+                TopItem::Concept(c) => self.declare_concept(c, local),
+                TopItem::Obligation(o) => {
+                    let id = self.out.obligations.len() as u32;
+                    if self.declare(&o.name, Symbol::Obligation(id)) {
+                        self.out.obligations.push((
+                            o.name.name.clone(),
+                            o.doc.as_ref().map(|d| d.value.clone()),
+                            o.span,
+                            local,
+                        ));
+                    }
+                }
+                TopItem::Chapter(ch) => {
+                    for a in &ch.articles {
+                        self.declare_article_locals(a);
+                    }
+                }
+                TopItem::Article(a) => self.declare_article_locals(a),
+                _ => {}
+            }
+        }
+    }
+
+    fn declare_fact(&mut self, f: &'a ast::FactDecl, local: bool) {
+        let id = self.out.facts.len() as u32;
+        if self.declare(&f.name, Symbol::Fact(id)) {
+            self.out.facts.push((f, local));
+        }
+    }
+
+    fn declare_concept(&mut self, c: &'a ast::ConceptDecl, local: bool) {
+        let id = self.out.concepts.len() as u32;
+        if self.declare(&c.name, Symbol::Concept(id)) {
+            self.out.concepts.push((c, local));
+        }
+    }
+
+    fn declare_article_locals(&mut self, a: &'a ast::Article) {
+        for f in &a.facts {
+            self.declare_fact(f, true);
+        }
+        for c in &a.concepts {
+            self.declare_concept(c, true);
+        }
+    }
+
+    fn structure(&mut self, m: &'a Module) {
+        let mut headers = m.items.iter().filter_map(|i| {
+            if let TopItem::Policy(h) = i {
+                Some(h)
+            } else {
+                None
+            }
+        });
+        match headers.next() {
+            Some(h) => {
+                self.out.header = Some(h);
+                for extra in headers {
+                    self.errors.push(ResolveError::DuplicatePolicyHeader {
+                        first: h.span,
+                        second: extra.span,
+                    });
+                }
+                self.metadata(h);
+            }
+            None => {
+                let span = Span::new(m.file, 0, 0);
+                self.errors.push(ResolveError::MissingPolicyHeader { span });
+            }
+        }
+        let mut seen: BTreeMap<u32, Span> = BTreeMap::new();
+        let mut previous: Option<u32> = None;
+        for item in &m.items {
+            match item {
+                TopItem::Chapter(ch) => {
+                    for r in &ch.stray_rules {
+                        self.errors
+                            .push(ResolveError::RuleOutsideArticle { span: r.span });
+                    }
+                    for t in &ch.stray_text {
+                        self.errors
+                            .push(ResolveError::TextOutsideArticle { span: t.span });
+                    }
+                    let arts: Vec<&ast::Article> = ch.articles.iter().collect();
+                    for a in &arts {
+                        self.article(a, &mut seen, &mut previous);
+                    }
+                    self.out.chapters.push((&ch.heading, arts));
+                }
+                TopItem::Article(a) => self.article(a, &mut seen, &mut previous),
+                TopItem::Rule(r) => self
+                    .errors
+                    .push(ResolveError::RuleOutsideArticle { span: r.span }),
+                TopItem::StrayText(t) => self
+                    .errors
+                    .push(ResolveError::TextOutsideArticle { span: t.span }),
+                _ => {}
+            }
+        }
+    }
+
+    fn metadata(&mut self, h: &'a ast::PolicyHeader) {
+        let mut has_title = false;
+        let mut has_in_force = false;
+        for f in &h.fields {
+            match f {
+                MetaField::Title(_) => has_title = true,
+                MetaField::InForce { .. } => has_in_force = true,
+                MetaField::Jurisdiction { level, .. } => {
+                    if !LEVELS.contains(&level.name.as_str()) {
+                        self.errors.push(ResolveError::BadLevel {
+                            level: level.name.clone(),
+                            span: level.span,
+                            suggestion: did_you_mean(&level.name, LEVELS).map(str::to_string),
+                        });
+                    }
+                }
+                MetaField::Script(s) => {
+                    if s.name != "simplified" && s.name != "traditional" {
+                        self.errors.push(ResolveError::BadScript {
+                            script: s.name.clone(),
+                            span: s.span,
+                        });
+                    }
+                }
+                MetaField::Unknown { name, .. } => {
+                    self.errors.push(ResolveError::UnknownMetadataField {
+                        name: name.name.clone(),
+                        span: name.span,
+                        suggestion: did_you_mean(&name.name, META_FIELDS).map(str::to_string),
+                    })
+                }
+                _ => {}
+            }
+        }
+        for r in &h.repairs {
+            if r.from.value.is_empty() {
+                self.errors
+                    .push(ResolveError::EmptyRepair { span: r.from.span });
+            }
+        }
+        if !has_title {
+            self.errors.push(ResolveError::MissingMetadata {
+                field: "title",
+                span: h.name.span,
+            });
+        }
+        if !has_in_force {
+            self.errors.push(ResolveError::MissingMetadata {
+                field: "in_force",
+                span: h.name.span,
+            });
+        }
+    }
+
+    fn article(
+        &mut self,
+        a: &'a ast::Article,
+        seen: &mut BTreeMap<u32, Span>,
+        previous: &mut Option<u32>,
+    ) {
+        let head = Span {
+            end: a.number_span.end,
+            ..a.span
+        };
+        if let Some(first) = seen.get(&a.number) {
+            self.errors.push(ResolveError::DuplicateArticle {
+                number: a.number,
+                first: *first,
+                second: head,
+            });
+        } else {
+            seen.insert(a.number, head);
+        }
+        if let Some(p) = *previous {
+            if a.number < p {
+                self.errors.push(ResolveError::ArticleOutOfOrder {
+                    number: a.number,
+                    previous: p,
+                    span: head,
+                });
+            }
+        }
+        *previous = Some(a.number);
+        if a.parts.is_empty() {
+            self.errors.push(ResolveError::ArticleWithoutText {
+                number: a.number,
+                span: head,
+            });
+        }
+        for r in &a.repairs {
+            if r.from.value.is_empty() {
+                self.errors
+                    .push(ResolveError::EmptyRepair { span: r.from.span });
+            }
+        }
+        self.out.articles.push(a);
+        let before = self.out.rules.len();
+        let first_text = a
+            .parts
+            .first()
+            .map(|p| match p {
+                ast::Part::Para(p) => p.text.value.clone(),
+                ast::Part::Item(i) => i.text.value.clone(),
+            })
+            .unwrap_or_default();
+        for rule in &a.rules {
+            self.out.rules.push(PlacedRule {
+                rule,
+                cite: Citation {
+                    article: a.number,
+                    paragraph: None,
+                    item: None,
+                },
+                text: first_text.clone(),
+            });
+        }
+        let mut para_no = 0u32;
+        for part in &a.parts {
+            match part {
+                ast::Part::Para(p) => {
+                    para_no += 1;
+                    for rule in &p.rules {
+                        self.out.rules.push(PlacedRule {
+                            rule,
+                            cite: Citation {
+                                article: a.number,
+                                paragraph: Some(para_no),
+                                item: None,
+                            },
+                            text: p.text.value.clone(),
+                        });
+                    }
+                    for it in &p.items {
+                        self.item_rules(a.number, Some(para_no), it);
+                    }
+                }
+                ast::Part::Item(it) => self.item_rules(a.number, None, it),
+            }
+        }
+        let has_rules = self.out.rules.len() > before;
+        match (&a.descriptive, has_rules) {
+            (None, false) => self.errors.push(ResolveError::NotEncoded {
+                number: a.number,
+                span: head,
+            }),
+            (Some(d), true) => self.errors.push(ResolveError::DescriptiveWithRules {
+                number: a.number,
+                span: d.span,
+            }),
+            _ => {}
+        }
+    }
+
+    fn item_rules(&mut self, article: u32, paragraph: Option<u32>, it: &'a ast::Item) {
+        let label = crate::ir::item_label(&it.text.value);
+        for rule in &it.rules {
+            self.out.rules.push(PlacedRule {
+                rule,
+                cite: Citation {
+                    article,
+                    paragraph,
+                    item: label.clone(),
+                },
+                text: it.text.value.clone(),
+            });
+        }
+    }
+
+    fn lookup(&self, name: &str) -> Option<Symbol> {
+        self.out.names.get(name).copied()
+    }
+
+    fn suggest(&self, name: &str, pred: impl Fn(Symbol) -> bool) -> Option<String> {
+        let candidates: Vec<&str> = self
+            .out
+            .names
+            .iter()
+            .filter(|(_, s)| pred(**s))
+            .map(|(n, _)| n.as_str())
+            .collect();
+        let mut sorted = candidates;
+        sorted.sort();
+        did_you_mean(name, sorted).map(str::to_string)
+    }
+
+    fn check_names(&mut self) {
+        let rules = self.out.rules.clone();
+        for placed in &rules {
+            match &placed.rule.kind {
+                RuleKind::Define {
+                    concept,
+                    value,
+                    when,
+                } => {
+                    self.want_concept(concept);
+                    self.expr(value);
+                    if let Some(w) = when {
+                        self.expr(w);
+                    }
+                }
+                RuleKind::Exception {
+                    concept,
+                    value,
+                    when,
+                } => {
+                    self.want_concept(concept);
+                    self.expr(value);
+                    self.expr(when);
+                }
+                RuleKind::Reason { concept, when, .. } => {
+                    self.want_concept(concept);
+                    self.expr(when);
+                }
+                RuleKind::Obligation {
+                    name,
+                    act,
+                    deadline,
+                    when,
+                } => {
+                    match self.lookup(&name.name) {
+                        Some(Symbol::Obligation(_)) => {}
+                        Some(other) => self.errors.push(ResolveError::WrongKindOfName {
+                            name: name.name.clone(),
+                            span: name.span,
+                            wanted: "an obligation",
+                            found: other.kind_word(),
+                        }),
+                        None => self.errors.push(ResolveError::UnknownName {
+                            name: name.name.clone(),
+                            span: name.span,
+                            wanted: "an obligation",
+                            suggestion: self
+                                .suggest(&name.name, |s| matches!(s, Symbol::Obligation(_))),
+                        }),
+                    }
+                    match self.lookup(&act.name) {
+                        Some(Symbol::Fact(_)) => {}
+                        Some(other) => self.errors.push(ResolveError::WrongKindOfName {
+                            name: act.name.clone(),
+                            span: act.span,
+                            wanted: "a date fact",
+                            found: other.kind_word(),
+                        }),
+                        None => self.errors.push(ResolveError::UnknownName {
+                            name: act.name.clone(),
+                            span: act.span,
+                            wanted: "a date fact",
+                            suggestion: self.suggest(&act.name, |s| matches!(s, Symbol::Fact(_))),
+                        }),
+                    }
+                    match deadline {
+                        ast::Deadline::Within { period, after } => {
+                            self.expr(period);
+                            self.expr(after);
+                        }
+                        ast::Deadline::Between { from, to, after } => {
+                            self.expr(from);
+                            self.expr(to);
+                            self.expr(after);
+                        }
+                        ast::Deadline::By { date } => self.expr(date),
+                    }
+                    if let Some(w) = when {
+                        self.expr(w);
+                    }
+                }
+            }
+        }
+        let concepts = self.out.concepts.clone();
+        for (c, _) in concepts {
+            if let Some(d) = &c.default {
+                self.expr(d);
+            }
+        }
+    }
+
+    fn want_concept(&mut self, name: &ast::Ident) {
+        match self.lookup(&name.name) {
+            Some(Symbol::Concept(_)) => {}
+            Some(other) => self.errors.push(ResolveError::WrongKindOfName {
+                name: name.name.clone(),
+                span: name.span,
+                wanted: "a concept",
+                found: other.kind_word(),
+            }),
+            None => self.errors.push(ResolveError::UnknownName {
+                name: name.name.clone(),
+                span: name.span,
+                wanted: "a concept",
+                suggestion: self.suggest(&name.name, |s| matches!(s, Symbol::Concept(_))),
+            }),
+        }
+    }
+
+    fn expr(&mut self, e: &Expr) {
+        match &e.kind {
+            ExprKind::Name(id) => {
+                if id.name == "as_of" || self.lookup(&id.name).is_some() {
+                    return;
+                }
+                match self.out.variants.get(&id.name) {
+                    Some(v) if v.len() == 1 => {}
+                    Some(v) => self.errors.push(ResolveError::AmbiguousVariant {
+                        name: id.name.clone(),
+                        span: id.span,
+                        enums: v
+                            .iter()
+                            .map(|(e, _)| self.out.enums[*e as usize].name.name.clone())
+                            .collect(),
+                    }),
+                    None => {
+                        let mut cands: Vec<&str> = self
+                            .out
+                            .names
+                            .iter()
+                            .filter(|(_, s)| matches!(s, Symbol::Fact(_) | Symbol::Concept(_)))
+                            .map(|(n, _)| n.as_str())
+                            .chain(self.out.variants.keys().map(String::as_str))
+                            .collect();
+                        cands.sort();
+                        let suggestion = did_you_mean(&id.name, cands).map(str::to_string);
+                        self.errors.push(ResolveError::UnknownName {
+                            name: id.name.clone(),
+                            span: id.span,
+                            wanted: "a fact, a concept or an enum variant",
+                            suggestion,
+                        });
+                    }
+                }
+            }
+            ExprKind::Field(base, field) => {
+                // `Enum.variant` or record field access
+                if let ExprKind::Name(b) = &base.kind {
+                    if let Some(Symbol::Enum(eid)) = self.lookup(&b.name) {
+                        let decl = self.out.enums[eid as usize];
+                        if !decl.variants.iter().any(|(v, _)| v.name == field.name) {
+                            let cands: Vec<&str> =
+                                decl.variants.iter().map(|(v, _)| v.name.as_str()).collect();
+                            self.errors.push(ResolveError::UnknownVariant {
+                                name: field.name.clone(),
+                                span: field.span,
+                                enum_name: b.name.clone(),
+                                suggestion: did_you_mean(&field.name, cands).map(str::to_string),
+                            });
+                        }
+                        return;
+                    }
+                }
+                self.expr(base);
+            }
+            ExprKind::Unary(_, x) => self.expr(x),
+            ExprKind::Binary(_, a, b) => {
+                self.expr(a);
+                self.expr(b);
+            }
+            ExprKind::In { value, set, .. } => {
+                self.expr(value);
+                set.iter().for_each(|x| self.expr(x));
+            }
+            ExprKind::If(a, b, c) => {
+                self.expr(a);
+                self.expr(b);
+                self.expr(c);
+            }
+            ExprKind::Call(name, args) => {
+                if !Builtin::ALL.iter().any(|(n, _)| *n == name.name) {
+                    let names: Vec<&str> = Builtin::ALL.iter().map(|(n, _)| *n).collect();
+                    self.errors.push(ResolveError::UnknownFunction {
+                        name: name.name.clone(),
+                        span: name.span,
+                        suggestion: did_you_mean(&name.name, names).map(str::to_string),
+                    });
+                }
+                args.iter().for_each(|x| self.expr(x));
+            }
+            ExprKind::Set(items) => items.iter().for_each(|x| self.expr(x)),
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,1126 @@
+//! From text to AST: pest does the parsing (grammar/tiao.pest), this file builds the tree.
+//!
+//! Literal checking that needs no context happens here: a date that does not exist
+//! (`2022-02-30`), a malformed escape. Everything about names and types is left to later phases.
+
+use super::SyntaxError;
+use super::ast::*;
+use crate::calendar::{Period, PeriodUnit};
+use crate::source::{FileId, Span};
+use chrono::NaiveDate;
+use pest::Parser;
+use pest::iterators::Pair;
+use rust_decimal::Decimal;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "grammar/tiao.pest"]
+struct TiaoParser;
+
+/// Parse one source file.
+pub fn parse(file: FileId, text: &str) -> Result<Module, Vec<SyntaxError>> {
+    let pairs = match TiaoParser::parse(Rule::file, text) {
+        Ok(p) => p,
+        Err(e) => return Err(vec![pest_error(file, text, e)]),
+    };
+    let mut b = Builder {
+        file,
+        errors: Vec::new(),
+    };
+    let mut items = Vec::new();
+    for pair in pairs {
+        if pair.as_rule() == Rule::file {
+            for p in pair.into_inner() {
+                if p.as_rule() != Rule::EOI {
+                    if let Some(item) = b.top_item(p) {
+                        items.push(item);
+                    }
+                }
+            }
+        }
+    }
+    if b.errors.is_empty() {
+        Ok(Module { file, items })
+    } else {
+        Err(b.errors)
+    }
+}
+
+fn pest_error(file: FileId, text: &str, e: pest::error::Error<Rule>) -> SyntaxError {
+    let pos = match e.location {
+        pest::error::InputLocation::Pos(p) => p,
+        pest::error::InputLocation::Span((s, _)) => s,
+    };
+    let mut expected: Vec<String> = match &e.variant {
+        pest::error::ErrorVariant::ParsingError { positives, .. } => positives
+            .iter()
+            .filter_map(|r| describe_rule(*r))
+            .map(str::to_string)
+            .collect(),
+        pest::error::ErrorVariant::CustomError { message } => vec![message.clone()],
+    };
+    expected.sort();
+    expected.dedup();
+    let found = text[pos..].chars().next();
+    let end = pos + found.map(char::len_utf8).unwrap_or(0);
+    SyntaxError::Unexpected {
+        span: Span::new(file, pos, end),
+        found: found.map(|c| {
+            // show the whole word, not one character
+            let word: String = text[pos..]
+                .chars()
+                .take_while(|c| !c.is_whitespace())
+                .take(20)
+                .collect();
+            if word.is_empty() { c.to_string() } else { word }
+        }),
+        expected,
+    }
+}
+
+/// A drafter-facing name for a grammar rule, or None for rules that would only add noise.
+fn describe_rule(r: Rule) -> Option<&'static str> {
+    Some(match r {
+        Rule::ident => "a name",
+        Rule::string => "a quoted text",
+        Rule::number => "a number",
+        Rule::date_lit => "a date (YYYY-MM-DD)",
+        Rule::money_lit => "an amount such as 20万元",
+        Rule::percent_lit => "a percentage such as 15%",
+        Rule::duration_lit => "a duration such as 5个工作日 or 半年",
+        Rule::expr
+        | Rule::or_expr
+        | Rule::and_expr
+        | Rule::not_expr
+        | Rule::cmp_expr
+        | Rule::add_expr
+        | Rule::mul_expr
+        | Rule::unary
+        | Rule::postfix => "an expression",
+        Rule::cmp_op => "a comparison (==, <, >=, …)",
+        Rule::add_op | Rule::mul_op => "an operator",
+        Rule::k_and => "`and`",
+        Rule::k_or => "`or`",
+        Rule::k_when => "`when`",
+        Rule::k_after => "`after`",
+        Rule::k_for => "`for`",
+        Rule::k_in => "`in`",
+        Rule::k_then => "`then`",
+        Rule::k_else => "`else`",
+        Rule::k_because => "`because`",
+        Rule::deadline => "a deadline (`within …`, `between … and …`, `by …`)",
+        Rule::policy_block => "`policy`",
+        Rule::chapter => "`chapter`",
+        Rule::article => "`article`",
+        Rule::para => "`para`",
+        Rule::item => "`item`",
+        Rule::rule | Rule::define_rule => "a rule (`define`, `exception`, `reason`, `obligation`)",
+        Rule::obligation_rule => "`obligation`",
+        Rule::repair => "`repair`",
+        Rule::descriptive => "`descriptive`",
+        Rule::note => "`note`",
+        Rule::enum_decl
+        | Rule::record_decl
+        | Rule::fact_decl
+        | Rule::concept_decl
+        | Rule::obligation_decl => "a declaration (`fact`, `concept`, `enum`, `record`)",
+        Rule::type_expr => "a type",
+        Rule::variant => "an enum variant",
+        Rule::EOI => "end of file",
+        _ => return None,
+    })
+}
+
+struct Builder {
+    file: FileId,
+    errors: Vec<SyntaxError>,
+}
+
+type P<'a> = Pair<'a, Rule>;
+
+impl Builder {
+    /// The span of a node without the whitespace and comment lines pest lets it swallow at
+    /// its end (an optional clause that did not match still consumes the blank before it).
+    fn span(&self, p: &P) -> Span {
+        let s = p.as_span();
+        let mut text = s.as_str().trim_end();
+        loop {
+            match text.rfind('\n') {
+                Some(nl) if text[nl + 1..].trim_start().starts_with("//") => {
+                    text = text[..nl].trim_end()
+                }
+                _ => break,
+            }
+        }
+        Span::new(self.file, s.start(), s.start() + text.len())
+    }
+
+    fn ident(&self, p: P) -> Ident {
+        Ident {
+            name: p.as_str().to_string(),
+            span: self.span(&p),
+        }
+    }
+
+    fn string(&mut self, p: P) -> Str {
+        let span = self.span(&p);
+        let raw = p.into_inner().next().map(|i| i.as_str()).unwrap_or("");
+        let mut value = String::with_capacity(raw.len());
+        let mut chars = raw.chars();
+        while let Some(c) = chars.next() {
+            if c != '\\' {
+                value.push(c);
+                continue;
+            }
+            match chars.next() {
+                Some('n') => value.push('\n'),
+                Some('t') => value.push('\t'),
+                Some('"') => value.push('"'),
+                Some('\\') => value.push('\\'),
+                Some('u') => {
+                    let hex: String = chars.by_ref().skip(1).take_while(|c| *c != '}').collect();
+                    match u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+                        Some(ch) => value.push(ch),
+                        None => self.errors.push(SyntaxError::BadEscape {
+                            span,
+                            escape: format!("\\u{{{hex}}}"),
+                        }),
+                    }
+                }
+                other => self.errors.push(SyntaxError::BadEscape {
+                    span,
+                    escape: format!("\\{}", other.map(String::from).unwrap_or_default()),
+                }),
+            }
+        }
+        Str { value, span }
+    }
+
+    fn date(&mut self, p: P) -> Option<NaiveDate> {
+        let span = self.span(&p);
+        let text = p.as_str();
+        let mut parts = text.split('-').map(|x| x.parse::<u32>().ok());
+        let (y, m, d) = (
+            parts.next().flatten(),
+            parts.next().flatten(),
+            parts.next().flatten(),
+        );
+        let date = match (y, m, d) {
+            (Some(y), Some(m), Some(d)) => NaiveDate::from_ymd_opt(y as i32, m, d),
+            _ => None,
+        };
+        if date.is_none() {
+            self.errors.push(SyntaxError::BadDate {
+                span,
+                text: text.to_string(),
+            });
+        }
+        date
+    }
+
+    fn number(&mut self, p: &P) -> Decimal {
+        match p.as_str().parse::<Decimal>() {
+            Ok(d) => d,
+            Err(_) => {
+                self.errors.push(SyntaxError::NumberTooLarge {
+                    span: self.span(p),
+                    text: p.as_str().to_string(),
+                });
+                Decimal::ZERO
+            }
+        }
+    }
+
+    fn duration(&mut self, p: P) -> Option<Period> {
+        let span = self.span(&p);
+        let inner = p.into_inner().next()?;
+        match inner.as_rule() {
+            Rule::half_year => Some(Period::half_year()),
+            Rule::duration_cn | Rule::duration_en => {
+                let mut it = inner.into_inner();
+                let num = it.next()?;
+                let unit = it.next()?;
+                let amount = match num.as_str().parse::<u32>() {
+                    Ok(n) => n,
+                    Err(_) => {
+                        self.errors.push(SyntaxError::BadDuration {
+                            span,
+                            text: num.as_str().to_string(),
+                        });
+                        return None;
+                    }
+                };
+                let u = unit.as_str();
+                let unit = if u.contains("工作日") || u.starts_with("working") {
+                    PeriodUnit::WorkingDays
+                } else if u.contains('月') || u.starts_with("month") {
+                    PeriodUnit::Months
+                } else if u.contains('年') || u.starts_with("year") {
+                    PeriodUnit::Years
+                } else {
+                    PeriodUnit::Days
+                };
+                Some(Period { amount, unit })
+            }
+            _ => None,
+        }
+    }
+
+    fn top_item(&mut self, p: P) -> Option<TopItem> {
+        Some(match p.as_rule() {
+            Rule::policy_block => TopItem::Policy(self.policy(p)),
+            Rule::enum_decl => TopItem::Enum(self.enum_decl(p)),
+            Rule::record_decl => TopItem::Record(self.record_decl(p)),
+            Rule::fact_decl => TopItem::Fact(self.fact_decl(p)),
+            Rule::concept_decl => TopItem::Concept(self.concept_decl(p)),
+            Rule::obligation_decl => TopItem::Obligation(self.obligation_decl(p)),
+            Rule::chapter => TopItem::Chapter(self.chapter(p)),
+            Rule::article => TopItem::Article(self.article(p)),
+            Rule::rule | Rule::obligation_rule => TopItem::Rule(self.rule(p)?),
+            Rule::stray_text => TopItem::StrayText(self.string(p.into_inner().next()?)),
+            _ => return None,
+        })
+    }
+
+    fn policy(&mut self, p: P) -> PolicyHeader {
+        let span = self.span(&p);
+        let mut it = p.into_inner();
+        it.next(); // keyword
+        let name = it.next().map(|i| self.ident(i)).unwrap_or(Ident {
+            name: String::new(),
+            span,
+        });
+        let mut header = PolicyHeader {
+            name,
+            fields: Vec::new(),
+            repairs: Vec::new(),
+            notes: Vec::new(),
+            span,
+        };
+        for entry in it {
+            let espan = self.span(&entry);
+            let kind = entry.as_rule();
+            let mut inner = entry.into_inner();
+            let field = match kind {
+                Rule::repair => {
+                    header.repairs.push(self.repair_from(espan, inner));
+                    continue;
+                }
+                Rule::note => {
+                    if let Some(s) = inner.nth(1) {
+                        let s = self.string(s);
+                        header.notes.push(s);
+                    }
+                    continue;
+                }
+                Rule::meta_title => inner.next().map(|s| MetaField::Title(self.string(s))),
+                Rule::meta_number => inner.next().map(|s| MetaField::Number(self.string(s))),
+                Rule::meta_issuer => inner.next().map(|s| MetaField::Issuer(self.string(s))),
+                Rule::meta_replaces => inner.next().map(|s| MetaField::Replaces(self.string(s))),
+                Rule::meta_based_on => inner.next().map(|s| MetaField::BasedOn(self.string(s))),
+                Rule::meta_script => inner.next().map(|s| MetaField::Script(self.ident(s))),
+                Rule::meta_jurisdiction => {
+                    let name = inner.next().map(|s| self.string(s));
+                    let level = inner.next().map(|s| self.ident(s));
+                    match (name, level) {
+                        (Some(name), Some(level)) => Some(MetaField::Jurisdiction { name, level }),
+                        _ => None,
+                    }
+                }
+                Rule::meta_issued => {
+                    let mut date = None;
+                    let mut source = None;
+                    for x in inner {
+                        match x.as_rule() {
+                            Rule::date_lit => date = self.date(x),
+                            Rule::string => source = Some(self.string(x)),
+                            _ => {}
+                        }
+                    }
+                    Some(MetaField::Issued {
+                        date,
+                        source,
+                        span: espan,
+                    })
+                }
+                Rule::meta_in_force => {
+                    let mut from = InForceStart::Issued;
+                    let mut end = None;
+                    for x in inner {
+                        match x.as_rule() {
+                            Rule::date_lit => {
+                                if let Some(d) = self.date(x) {
+                                    from = InForceStart::Date(d);
+                                }
+                            }
+                            Rule::in_force_until => {
+                                if let Some(d) = x.into_inner().next().and_then(|d| self.date(d)) {
+                                    end = Some(InForceEnd::Until(d));
+                                }
+                            }
+                            Rule::in_force_for => {
+                                if let Some(d) =
+                                    x.into_inner().next().and_then(|d| self.duration(d))
+                                {
+                                    end = Some(InForceEnd::For(d));
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                    Some(MetaField::InForce {
+                        from,
+                        end,
+                        span: espan,
+                    })
+                }
+                Rule::meta_unknown => inner.next().map(|n| MetaField::Unknown {
+                    name: self.ident(n),
+                    span: espan,
+                }),
+                _ => None,
+            };
+            if let Some(f) = field {
+                header.fields.push(f);
+            }
+        }
+        header
+    }
+
+    fn repair_from(&mut self, span: Span, mut inner: pest::iterators::Pairs<Rule>) -> Repair {
+        inner.next(); // keyword
+        let empty = Str {
+            value: String::new(),
+            span,
+        };
+        let from = inner
+            .next()
+            .map(|s| self.string(s))
+            .unwrap_or(empty.clone());
+        let to = inner
+            .next()
+            .map(|s| self.string(s))
+            .unwrap_or(empty.clone());
+        inner.next(); // because
+        let reason = inner.next().map(|s| self.string(s)).unwrap_or(empty);
+        Repair {
+            from,
+            to,
+            reason,
+            span,
+        }
+    }
+
+    fn enum_decl(&mut self, p: P) -> EnumDecl {
+        let span = self.span(&p);
+        let mut it = p.into_inner().skip(1);
+        let name = it.next().map(|i| self.ident(i)).unwrap_or(Ident {
+            name: String::new(),
+            span,
+        });
+        let mut doc = None;
+        let mut variants = Vec::new();
+        for x in it {
+            match x.as_rule() {
+                Rule::string => doc = Some(self.string(x)),
+                Rule::variant => {
+                    let mut v = x.into_inner();
+                    if let Some(n) = v.next() {
+                        let n = self.ident(n);
+                        let d = v.next().map(|s| self.string(s));
+                        variants.push((n, d));
+                    }
+                }
+                _ => {}
+            }
+        }
+        EnumDecl {
+            name,
+            doc,
+            variants,
+            span,
+        }
+    }
+
+    fn record_decl(&mut self, p: P) -> RecordDecl {
+        let span = self.span(&p);
+        let mut it = p.into_inner().skip(1);
+        let name = it.next().map(|i| self.ident(i)).unwrap_or(Ident {
+            name: String::new(),
+            span,
+        });
+        let mut doc = None;
+        let mut fields = Vec::new();
+        for x in it {
+            match x.as_rule() {
+                Rule::string => doc = Some(self.string(x)),
+                Rule::field_decl => {
+                    let mut v = x.into_inner();
+                    if let (Some(n), Some(t)) = (v.next(), v.next()) {
+                        let n = self.ident(n);
+                        let t = self.type_expr(t);
+                        fields.push((n, t));
+                    }
+                }
+                _ => {}
+            }
+        }
+        RecordDecl {
+            name,
+            doc,
+            fields,
+            span,
+        }
+    }
+
+    fn type_expr(&mut self, p: P) -> TypeExpr {
+        let span = self.span(&p);
+        let inner = p.into_inner().next();
+        match inner {
+            Some(x) if x.as_rule() == Rule::set_type => {
+                let n = x
+                    .into_inner()
+                    .nth(2)
+                    .map(|i| self.ident(i))
+                    .unwrap_or(Ident {
+                        name: String::new(),
+                        span,
+                    });
+                TypeExpr::SetOf(n, span)
+            }
+            Some(x) => TypeExpr::Named(self.ident(x)),
+            None => TypeExpr::Named(Ident {
+                name: String::new(),
+                span,
+            }),
+        }
+    }
+
+    fn fact_decl(&mut self, p: P) -> FactDecl {
+        let span = self.span(&p);
+        let mut it = p.into_inner().skip(1);
+        let name = it.next().map(|i| self.ident(i)).unwrap_or(Ident {
+            name: String::new(),
+            span,
+        });
+        let ty = it
+            .next()
+            .map(|t| self.type_expr(t))
+            .unwrap_or(TypeExpr::Named(Ident {
+                name: String::new(),
+                span,
+            }));
+        let doc = it.next().map(|s| self.string(s));
+        FactDecl {
+            name,
+            ty,
+            doc,
+            span,
+        }
+    }
+
+    fn concept_decl(&mut self, p: P) -> ConceptDecl {
+        let span = self.span(&p);
+        let mut it = p.into_inner().skip(1);
+        let name = it.next().map(|i| self.ident(i)).unwrap_or(Ident {
+            name: String::new(),
+            span,
+        });
+        let ty = it
+            .next()
+            .map(|t| self.type_expr(t))
+            .unwrap_or(TypeExpr::Named(Ident {
+                name: String::new(),
+                span,
+            }));
+        let mut default = None;
+        let mut doc = None;
+        for x in it {
+            match x.as_rule() {
+                Rule::expr => default = Some(self.expr(x)),
+                Rule::string => doc = Some(self.string(x)),
+                _ => {}
+            }
+        }
+        ConceptDecl {
+            name,
+            ty,
+            default,
+            doc,
+            span,
+        }
+    }
+
+    fn obligation_decl(&mut self, p: P) -> ObligationDecl {
+        let span = self.span(&p);
+        let mut it = p.into_inner().skip(1);
+        let name = it.next().map(|i| self.ident(i)).unwrap_or(Ident {
+            name: String::new(),
+            span,
+        });
+        let doc = it.next().map(|s| self.string(s));
+        ObligationDecl { name, doc, span }
+    }
+
+    fn chapter(&mut self, p: P) -> Chapter {
+        let span = self.span(&p);
+        let mut it = p.into_inner().skip(1);
+        let heading = it.next().map(|s| self.string(s)).unwrap_or(Str {
+            value: String::new(),
+            span,
+        });
+        let mut ch = Chapter {
+            heading,
+            articles: Vec::new(),
+            stray_rules: Vec::new(),
+            stray_text: Vec::new(),
+            span,
+        };
+        for x in it {
+            match x.as_rule() {
+                Rule::article => ch.articles.push(self.article(x)),
+                Rule::rule | Rule::obligation_rule => {
+                    if let Some(r) = self.rule(x) {
+                        ch.stray_rules.push(r);
+                    }
+                }
+                Rule::stray_text => {
+                    if let Some(s) = x.into_inner().next() {
+                        let s = self.string(s);
+                        ch.stray_text.push(s);
+                    }
+                }
+                _ => {}
+            }
+        }
+        ch
+    }
+
+    fn article(&mut self, p: P) -> Article {
+        let span = self.span(&p);
+        let mut it = p.into_inner().skip(1);
+        let (number, number_span) = match it.next() {
+            Some(n) => {
+                let s = self.span(&n);
+                match n.as_str().parse::<u32>() {
+                    Ok(v) => (v, s),
+                    Err(_) => {
+                        self.errors.push(SyntaxError::BadArticleNumber {
+                            span: s,
+                            text: n.as_str().to_string(),
+                        });
+                        (0, s)
+                    }
+                }
+            }
+            None => (0, span),
+        };
+        let mut a = Article {
+            number,
+            number_span,
+            parts: Vec::new(),
+            rules: Vec::new(),
+            repairs: Vec::new(),
+            descriptive: None,
+            notes: Vec::new(),
+            facts: Vec::new(),
+            concepts: Vec::new(),
+            span,
+        };
+        for x in it {
+            let xspan = self.span(&x);
+            match x.as_rule() {
+                Rule::para => {
+                    let para = self.para(x);
+                    a.parts.push(Part::Para(para));
+                }
+                Rule::item => {
+                    let item = self.item(x);
+                    a.parts.push(Part::Item(item));
+                }
+                Rule::repair => {
+                    let r = self.repair_from(xspan, x.into_inner());
+                    a.repairs.push(r);
+                }
+                Rule::descriptive => {
+                    if let Some(s) = x.into_inner().nth(1) {
+                        let s = self.string(s);
+                        if a.descriptive.is_some() {
+                            self.errors.push(SyntaxError::Repeated {
+                                span: xspan,
+                                what: "descriptive",
+                            });
+                        }
+                        a.descriptive = Some(s);
+                    }
+                }
+                Rule::note => {
+                    if let Some(s) = x.into_inner().nth(1) {
+                        let s = self.string(s);
+                        a.notes.push(s);
+                    }
+                }
+                Rule::fact_decl => {
+                    let f = self.fact_decl(x);
+                    a.facts.push(f);
+                }
+                Rule::concept_decl => {
+                    let c = self.concept_decl(x);
+                    a.concepts.push(c);
+                }
+                Rule::rule | Rule::obligation_rule => {
+                    if let Some(r) = self.rule(x) {
+                        a.rules.push(r);
+                    }
+                }
+                _ => {}
+            }
+        }
+        a
+    }
+
+    fn para(&mut self, p: P) -> Para {
+        let span = self.span(&p);
+        let mut it = p.into_inner().skip(1);
+        let text = it.next().map(|s| self.string(s)).unwrap_or(Str {
+            value: String::new(),
+            span,
+        });
+        let mut para = Para {
+            text,
+            items: Vec::new(),
+            rules: Vec::new(),
+            notes: Vec::new(),
+            span,
+        };
+        if let Some(block) = it.next() {
+            for x in block.into_inner() {
+                match x.as_rule() {
+                    Rule::item => {
+                        let item = self.item(x);
+                        para.items.push(item);
+                    }
+                    Rule::note => {
+                        if let Some(s) = x.into_inner().nth(1) {
+                            let s = self.string(s);
+                            para.notes.push(s);
+                        }
+                    }
+                    Rule::rule | Rule::obligation_rule => {
+                        if let Some(r) = self.rule(x) {
+                            para.rules.push(r);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        para
+    }
+
+    fn item(&mut self, p: P) -> Item {
+        let span = self.span(&p);
+        let mut it = p.into_inner().skip(1);
+        let text = it.next().map(|s| self.string(s)).unwrap_or(Str {
+            value: String::new(),
+            span,
+        });
+        let mut item = Item {
+            text,
+            rules: Vec::new(),
+            notes: Vec::new(),
+            span,
+        };
+        if let Some(block) = it.next() {
+            for x in block.into_inner() {
+                match x.as_rule() {
+                    Rule::item => {
+                        let nested = self.item(x);
+                        self.errors
+                            .push(SyntaxError::NestedItem { span: nested.span });
+                    }
+                    Rule::note => {
+                        if let Some(s) = x.into_inner().nth(1) {
+                            let s = self.string(s);
+                            item.notes.push(s);
+                        }
+                    }
+                    Rule::rule | Rule::obligation_rule => {
+                        if let Some(r) = self.rule(x) {
+                            item.rules.push(r);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        item
+    }
+
+    fn rule(&mut self, p: P) -> Option<Rule_> {
+        let p = if p.as_rule() == Rule::rule {
+            p.into_inner().next()?
+        } else {
+            p
+        };
+        let span = self.span(&p);
+        let kind = p.as_rule();
+        let mut it = p.into_inner().skip(1);
+        let kind = match kind {
+            Rule::define_rule => {
+                let concept = self.ident(it.next()?);
+                let value = self.expr(it.next()?);
+                let when = it.nth(1).map(|w| self.expr(w));
+                RuleKind::Define {
+                    concept,
+                    value,
+                    when,
+                }
+            }
+            Rule::exception_rule => {
+                let concept = self.ident(it.next()?);
+                let value = self.expr(it.next()?);
+                let when = self.expr(it.nth(1)?);
+                RuleKind::Exception {
+                    concept,
+                    value,
+                    when,
+                }
+            }
+            Rule::reason_rule => {
+                let id = self.ident(it.next()?);
+                let concept = self.ident(it.nth(1)?);
+                let when = self.expr(it.nth(1)?);
+                RuleKind::Reason { id, concept, when }
+            }
+            Rule::obligation_rule => {
+                let name = self.ident(it.next()?);
+                let act = self.ident(it.next()?);
+                let dl = it.next()?.into_inner().next()?;
+                let dl_rule = dl.as_rule();
+                let mut d = dl.into_inner().skip(1);
+                let deadline = match dl_rule {
+                    Rule::within_deadline => {
+                        let period = self.expr(d.next()?);
+                        let after = self.expr(d.nth(1)?);
+                        Deadline::Within { period, after }
+                    }
+                    Rule::between_deadline => {
+                        let from = self.expr(d.next()?);
+                        let to = self.expr(d.nth(1)?);
+                        let after = self.expr(d.nth(1)?);
+                        Deadline::Between { from, to, after }
+                    }
+                    _ => Deadline::By {
+                        date: self.expr(d.next()?),
+                    },
+                };
+                let when = it.nth(1).map(|w| self.expr(w));
+                RuleKind::Obligation {
+                    name,
+                    act,
+                    deadline,
+                    when,
+                }
+            }
+            _ => return None,
+        };
+        Some(Rule_ { kind, span })
+    }
+
+    fn expr(&mut self, p: P) -> Expr {
+        let span = self.span(&p);
+        match p.as_rule() {
+            Rule::expr | Rule::paren => match p.into_inner().next() {
+                Some(x) => self.expr(x),
+                None => Expr {
+                    kind: ExprKind::Bool(false),
+                    span,
+                },
+            },
+            Rule::or_expr | Rule::and_expr => {
+                let op = if p.as_rule() == Rule::or_expr {
+                    BinOp::Or
+                } else {
+                    BinOp::And
+                };
+                let mut it = p
+                    .into_inner()
+                    .filter(|x| !matches!(x.as_rule(), Rule::k_or | Rule::k_and));
+                let first = it.next();
+                let mut acc = match first {
+                    Some(f) => self.expr(f),
+                    None => {
+                        return Expr {
+                            kind: ExprKind::Bool(false),
+                            span,
+                        };
+                    }
+                };
+                for x in it {
+                    let rhs = self.expr(x);
+                    let s = acc.span.to(rhs.span);
+                    acc = Expr {
+                        kind: ExprKind::Binary(op, Box::new(acc), Box::new(rhs)),
+                        span: s,
+                    };
+                }
+                acc
+            }
+            Rule::not_expr => {
+                let mut it = p.into_inner();
+                let Some(first) = it.next() else {
+                    return Expr {
+                        kind: ExprKind::Bool(false),
+                        span,
+                    };
+                };
+                if first.as_rule() == Rule::k_not {
+                    let inner = it.next().map(|x| self.expr(x));
+                    match inner {
+                        Some(e) => Expr {
+                            kind: ExprKind::Unary(UnOp::Not, Box::new(e)),
+                            span,
+                        },
+                        None => Expr {
+                            kind: ExprKind::Bool(false),
+                            span,
+                        },
+                    }
+                } else {
+                    self.expr(first)
+                }
+            }
+            Rule::cmp_expr => {
+                let mut it = p.into_inner();
+                let Some(first) = it.next() else {
+                    return Expr {
+                        kind: ExprKind::Bool(false),
+                        span,
+                    };
+                };
+                let lhs = self.expr(first);
+                let Some(next) = it.next() else { return lhs };
+                match next.as_rule() {
+                    Rule::cmp_op => {
+                        let op = match next.as_str() {
+                            "==" => BinOp::Eq,
+                            "!=" => BinOp::Ne,
+                            "<=" => BinOp::Le,
+                            ">=" => BinOp::Ge,
+                            "<" => BinOp::Lt,
+                            _ => BinOp::Gt,
+                        };
+                        let rhs = match it.next() {
+                            Some(r) => self.expr(r),
+                            None => return lhs,
+                        };
+                        Expr {
+                            kind: ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)),
+                            span,
+                        }
+                    }
+                    Rule::k_not | Rule::k_in => {
+                        let negated = next.as_rule() == Rule::k_not;
+                        let set = it.find(|x| x.as_rule() == Rule::set_lit);
+                        let items = set
+                            .map(|s| s.into_inner().map(|x| self.expr(x)).collect())
+                            .unwrap_or_default();
+                        Expr {
+                            kind: ExprKind::In {
+                                value: Box::new(lhs),
+                                set: items,
+                                negated,
+                            },
+                            span,
+                        }
+                    }
+                    _ => lhs,
+                }
+            }
+            Rule::add_expr | Rule::mul_expr => {
+                let mut it = p.into_inner();
+                let Some(first) = it.next() else {
+                    return Expr {
+                        kind: ExprKind::Bool(false),
+                        span,
+                    };
+                };
+                let mut acc = self.expr(first);
+                while let (Some(op), Some(rhs)) = (it.next(), it.next()) {
+                    let op = match op.as_str() {
+                        "+" => BinOp::Add,
+                        "-" => BinOp::Sub,
+                        "*" => BinOp::Mul,
+                        _ => BinOp::Div,
+                    };
+                    let rhs = self.expr(rhs);
+                    let s = acc.span.to(rhs.span);
+                    acc = Expr {
+                        kind: ExprKind::Binary(op, Box::new(acc), Box::new(rhs)),
+                        span: s,
+                    };
+                }
+                acc
+            }
+            Rule::unary => {
+                let parts: Vec<P> = p.into_inner().collect();
+                let negs = parts.iter().filter(|x| x.as_rule() == Rule::neg).count();
+                let Some(last) = parts.into_iter().last() else {
+                    return Expr {
+                        kind: ExprKind::Bool(false),
+                        span,
+                    };
+                };
+                let mut e = self.expr(last);
+                for _ in 0..negs {
+                    e = Expr {
+                        kind: ExprKind::Unary(UnOp::Neg, Box::new(e)),
+                        span,
+                    };
+                }
+                e
+            }
+            Rule::postfix => {
+                let mut it = p.into_inner();
+                let Some(first) = it.next() else {
+                    return Expr {
+                        kind: ExprKind::Bool(false),
+                        span,
+                    };
+                };
+                let mut e = self.expr(first);
+                for f in it {
+                    let f = self.ident(f);
+                    let s = e.span.to(f.span);
+                    e = Expr {
+                        kind: ExprKind::Field(Box::new(e), f),
+                        span: s,
+                    };
+                }
+                e
+            }
+            Rule::if_expr => {
+                let mut it = p.into_inner().filter(|x| x.as_rule() == Rule::expr);
+                let c = it.next().map(|x| self.expr(x));
+                let t = it.next().map(|x| self.expr(x));
+                let e = it.next().map(|x| self.expr(x));
+                match (c, t, e) {
+                    (Some(c), Some(t), Some(e)) => Expr {
+                        kind: ExprKind::If(Box::new(c), Box::new(t), Box::new(e)),
+                        span,
+                    },
+                    _ => Expr {
+                        kind: ExprKind::Bool(false),
+                        span,
+                    },
+                }
+            }
+            Rule::call => {
+                let mut it = p.into_inner();
+                let name = match it.next() {
+                    Some(n) => self.ident(n),
+                    None => {
+                        return Expr {
+                            kind: ExprKind::Bool(false),
+                            span,
+                        };
+                    }
+                };
+                let args = it.map(|x| self.expr(x)).collect();
+                Expr {
+                    kind: ExprKind::Call(name, args),
+                    span,
+                }
+            }
+            Rule::set_lit => Expr {
+                kind: ExprKind::Set(p.into_inner().map(|x| self.expr(x)).collect()),
+                span,
+            },
+            Rule::ident => Expr {
+                kind: ExprKind::Name(self.ident(p)),
+                span,
+            },
+            Rule::bool_lit => Expr {
+                kind: ExprKind::Bool(p.as_str().starts_with('t')),
+                span,
+            },
+            Rule::string => {
+                let s = self.string(p);
+                Expr {
+                    kind: ExprKind::Str(s.value),
+                    span,
+                }
+            }
+            Rule::number => Expr {
+                kind: ExprKind::Number(self.number(&p)),
+                span,
+            },
+            Rule::date_lit => match self.date(p) {
+                Some(d) => Expr {
+                    kind: ExprKind::Date(d),
+                    span,
+                },
+                None => Expr {
+                    kind: ExprKind::Bool(false),
+                    span,
+                },
+            },
+            Rule::percent_lit => {
+                let n = p
+                    .into_inner()
+                    .next()
+                    .map(|n| self.number(&n))
+                    .unwrap_or_default();
+                Expr {
+                    kind: ExprKind::Percent(n / Decimal::ONE_HUNDRED),
+                    span,
+                }
+            }
+            Rule::money_lit => {
+                let mut it = p.into_inner();
+                let n = it.next().map(|n| self.number(&n)).unwrap_or_default();
+                let factor = match it.next().map(|u| u.as_str()) {
+                    Some("亿元") => Decimal::from(100_000_000u64),
+                    Some("万元") => Decimal::from(10_000u64),
+                    _ => Decimal::ONE,
+                };
+                match n.checked_mul(factor) {
+                    Some(v) => Expr {
+                        kind: ExprKind::Money(v),
+                        span,
+                    },
+                    None => {
+                        self.errors.push(SyntaxError::NumberTooLarge {
+                            span,
+                            text: self_text(&span),
+                        });
+                        Expr {
+                            kind: ExprKind::Money(Decimal::ZERO),
+                            span,
+                        }
+                    }
+                }
+            }
+            Rule::duration_lit => match self.duration(p) {
+                Some(d) => Expr {
+                    kind: ExprKind::Duration(d),
+                    span,
+                },
+                None => Expr {
+                    kind: ExprKind::Bool(false),
+                    span,
+                },
+            },
+            _ => Expr {
+                kind: ExprKind::Bool(false),
+                span,
+            },
+        }
+    }
+}
+
+fn self_text(span: &Span) -> String {
+    format!("the amount at {span}")
+}
+
+type Rule_ = super::ast::Rule;
