@@ -47,6 +47,7 @@ pub mod diagnostic;
 pub mod eval;
 pub mod ir;
 pub mod resolve;
+pub mod scenario;
 pub mod source;
 pub mod syntax;
 pub mod value;

@@ -69,6 +69,30 @@ enum Command {
     },
     /// List the facts a policy reads, with their types.
     Facts { policy: PathBuf },
+    /// Run scenario files (JSON: facts, as-of date, expected values with their articles).
+    Test {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Compare the policy's article text with its raw source document after the policy's repairs.
+    SourceCheck {
+        policy: PathBuf,
+        /// The raw source; default `sources/<policy id>.txt` next to the policy.
+        #[arg(long)]
+        source: Option<PathBuf>,
+    },
+    /// Per document: articles encoded, descriptive (with the reason) or missing, and the
+    /// provisions no scenario tests.
+    Coverage {
+        #[arg(required = true)]
+        policies: Vec<PathBuf>,
+        /// Folder searched (recursively) for scenario files.
+        #[arg(long, default_value = "tests/scenarios")]
+        scenarios: PathBuf,
+        /// Print the summary table in Markdown (for the README).
+        #[arg(long)]
+        markdown: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -88,6 +112,13 @@ fn main() -> ExitCode {
         } => run_eval(&policy, &facts, as_of.as_deref(), format, error_format),
         Command::Render { policy, article } => render(&policy, article),
         Command::Facts { policy } => list_facts(&policy),
+        Command::Test { files } => run_tests(&files),
+        Command::SourceCheck { policy, source } => source_check(&policy, source.as_deref()),
+        Command::Coverage {
+            policies,
+            scenarios,
+            markdown,
+        } => coverage(&policies, &scenarios, markdown),
     }
 }
 
@@ -295,4 +326,155 @@ fn list_facts(policy: &Path) -> ExitCode {
         );
     }
     ExitCode::SUCCESS
+}
+
+fn run_tests(files: &[PathBuf]) -> ExitCode {
+    let (mut passed, mut failed) = (0usize, 0usize);
+    for f in files {
+        let text = match read(f) {
+            Ok(t) => t,
+            Err(code) => return code,
+        };
+        let scenario = match tiao::scenario::parse(&text) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("error: {}: {e}", f.display());
+                return ExitCode::from(2);
+            }
+        };
+        let policy_path = f.parent().unwrap_or(Path::new(".")).join(&scenario.policy);
+        let program = match compile(&policy_path, ErrorFormat::Human) {
+            Ok(p) => p,
+            Err(code) => return code,
+        };
+        println!("{} ({})", f.display(), program.document.meta.title);
+        for case in &scenario.cases {
+            let r = tiao::scenario::run_case(&program, case);
+            if r.passed() {
+                passed += 1;
+                println!("  ok    {}", r.name);
+            } else {
+                failed += 1;
+                println!("  FAIL  {}", r.name);
+                for m in &r.failures {
+                    println!("        {m}");
+                }
+            }
+        }
+    }
+    println!("{passed} passed, {failed} failed");
+    if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn source_check(policy: &Path, source: Option<&Path>) -> ExitCode {
+    let program = match compile(policy, ErrorFormat::Human) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let default = policy
+        .parent()
+        .unwrap_or(Path::new("."))
+        .join("sources")
+        .join(format!("{}.txt", program.document.meta.id));
+    let source = source.unwrap_or(&default);
+    let raw = match read(source) {
+        Ok(t) => t,
+        Err(code) => return code,
+    };
+    let mismatches = tiao::analysis::sources::compare(&program.document, &raw);
+    for m in &mismatches {
+        println!("{}: {}", policy.display(), m.message);
+    }
+    if mismatches.is_empty() {
+        println!(
+            "{}: all {} articles match {} after {} repairs",
+            policy.display(),
+            program.document.articles.len(),
+            source.display(),
+            program.document.meta.repairs.len()
+                + program
+                    .document
+                    .articles
+                    .iter()
+                    .map(|a| a.repairs.len())
+                    .sum::<usize>()
+        );
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+fn scenario_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for p in paths {
+        if p.is_dir() {
+            scenario_files(&p, out);
+        } else if p.extension().is_some_and(|e| e == "json") {
+            out.push(p);
+        }
+    }
+}
+
+fn coverage(policies: &[PathBuf], scenarios_dir: &Path, markdown: bool) -> ExitCode {
+    let mut files = Vec::new();
+    scenario_files(scenarios_dir, &mut files);
+    let mut scenarios = Vec::new();
+    for f in &files {
+        let Ok(text) = std::fs::read_to_string(f) else {
+            continue;
+        };
+        match tiao::scenario::parse(&text) {
+            Ok(s) => {
+                let target = f.parent().unwrap_or(Path::new(".")).join(&s.policy);
+                scenarios.push((std::fs::canonicalize(&target).unwrap_or(target), s));
+            }
+            Err(e) => {
+                eprintln!("error: {}: {e}", f.display());
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let mut rows = Vec::new();
+    let mut any_missing = false;
+    for p in policies {
+        let program = match compile(p, ErrorFormat::Human) {
+            Ok(p) => p,
+            Err(code) => return code,
+        };
+        let canon = std::fs::canonicalize(p).unwrap_or(p.clone());
+        let cases: Vec<&tiao::scenario::Case> = scenarios
+            .iter()
+            .filter(|(t, _)| *t == canon)
+            .flat_map(|(_, s)| s.cases.iter())
+            .collect();
+        let report = tiao::analysis::coverage::coverage(&program, &cases);
+        any_missing |= report.missing > 0;
+        if !markdown {
+            print!("{}", report.text());
+        }
+        rows.push(report);
+    }
+    if markdown {
+        println!(
+            "| document | number | jurisdiction | in force | articles | encoded | descriptive | missing | provisions tested |"
+        );
+        println!("|---|---|---|---|---|---|---|---|---|");
+        for r in &rows {
+            println!("{}", r.markdown_row());
+        }
+    }
+    if any_missing {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }

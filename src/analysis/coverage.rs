@@ -1,0 +1,153 @@
+//! `tiao coverage`: how much of a document is encoded, and which provisions no scenario tests.
+//!
+//! An article is *encoded* when it contains rules, *descriptive* when it says why nothing in it
+//! can be computed, and *missing* otherwise. A provision (one rule) counts as tested when some
+//! scenario case expects a value of its concept or obligation and cites the rule's article.
+
+use crate::eval::verdict::in_force_rule;
+use crate::ir::{Program, article_heading};
+use crate::scenario::Case;
+
+#[derive(Debug, Clone)]
+pub struct Coverage {
+    pub id: String,
+    pub title: String,
+    pub number: String,
+    pub jurisdiction: String,
+    pub in_force: String,
+    pub articles: usize,
+    pub encoded: usize,
+    pub descriptive: Vec<(u32, String)>,
+    pub missing_articles: Vec<u32>,
+    pub missing: usize,
+    pub provisions: usize,
+    /// (article heading, concept or obligation, rule source) of provisions without a test.
+    pub untested: Vec<(String, String, String)>,
+}
+
+pub fn coverage(p: &Program, cases: &[&Case]) -> Coverage {
+    let doc = &p.document;
+    let script = &doc.meta.script;
+    let mut encoded = 0;
+    let mut descriptive = Vec::new();
+    let mut missing_articles = Vec::new();
+    for a in &doc.articles {
+        if a.rule_count > 0 {
+            encoded += 1;
+        } else if let Some(d) = &a.descriptive {
+            descriptive.push((a.number, d.clone()));
+        } else {
+            missing_articles.push(a.number);
+        }
+    }
+    let tested = |name: &str, article: u32, obligation: bool| {
+        let heading = article_heading(article, script);
+        cases.iter().any(|c| {
+            if obligation {
+                c.obligations
+                    .get(name)
+                    .is_some_and(|o| o.article == heading)
+            } else {
+                c.expect.get(name).is_some_and(|e| e.article == heading)
+            }
+        })
+    };
+    let mut provisions = 0;
+    let mut untested = Vec::new();
+    for c in &p.concepts {
+        for r in &c.rules {
+            provisions += 1;
+            if !tested(&c.name, r.cite.article, false) {
+                untested.push((
+                    article_heading(r.cite.article, script),
+                    c.name.clone(),
+                    r.source.clone(),
+                ));
+            }
+        }
+        for r in &c.reasons {
+            provisions += 1;
+            if !tested(&c.name, r.cite.article, false) {
+                untested.push((
+                    article_heading(r.cite.article, script),
+                    c.name.clone(),
+                    r.source.clone(),
+                ));
+            }
+        }
+    }
+    for o in &p.obligations {
+        for r in &o.rules {
+            provisions += 1;
+            if !tested(&o.name, r.cite.article, true) {
+                untested.push((
+                    article_heading(r.cite.article, script),
+                    o.name.clone(),
+                    r.source.clone(),
+                ));
+            }
+        }
+    }
+    let meta = &doc.meta;
+    Coverage {
+        id: meta.id.clone(),
+        title: meta.title.clone(),
+        number: meta.number.clone().unwrap_or_else(|| "—".into()),
+        jurisdiction: meta.jurisdiction.clone().unwrap_or_default(),
+        in_force: in_force_rule(p).trim_start_matches("in_force ").to_string(),
+        articles: doc.articles.len(),
+        encoded,
+        missing: missing_articles.len(),
+        descriptive,
+        missing_articles,
+        provisions,
+        untested,
+    }
+}
+
+impl Coverage {
+    pub fn text(&self) -> String {
+        let mut s = format!(
+            "{} ({}) {}\n  articles {}: {} encoded, {} descriptive, {} missing\n",
+            self.title,
+            self.id,
+            self.number,
+            self.articles,
+            self.encoded,
+            self.descriptive.len(),
+            self.missing
+        );
+        for (n, reason) in &self.descriptive {
+            s.push_str(&format!("    descriptive 第{n}: {reason}\n"));
+        }
+        for n in &self.missing_articles {
+            s.push_str(&format!("    MISSING article {n}\n"));
+        }
+        s.push_str(&format!(
+            "  provisions {}: {} tested, {} without a test\n",
+            self.provisions,
+            self.provisions - self.untested.len(),
+            self.untested.len()
+        ));
+        for (a, name, src) in &self.untested {
+            s.push_str(&format!("    untested {a} {name}: {src}\n"));
+        }
+        s
+    }
+
+    pub fn markdown_row(&self) -> String {
+        format!(
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {}/{} |",
+            self.title,
+            self.number,
+            self.jurisdiction,
+            self.in_force,
+            self.articles,
+            self.encoded,
+            self.descriptive.len(),
+            self.missing,
+            self.provisions - self.untested.len(),
+            self.provisions
+        )
+    }
+}
