@@ -64,9 +64,11 @@ impl PeriodKey {
 pub fn format_money(v: Decimal) -> String {
     let wan = Decimal::from(10_000u32);
     let yi = Decimal::from(100_000_000u64);
-    if !v.is_zero() && (v % yi).is_zero() {
+    // at most 4 decimals in the larger unit keeps the amount exact to the yuan
+    let exact = |unit: Decimal| (v / unit).normalize().scale() <= 4;
+    if v.abs() >= yi && exact(yi) {
         format!("{}亿元", (v / yi).normalize())
-    } else if !v.is_zero() && v.abs() >= wan && ((v * Decimal::from(100u32)) % wan).is_zero() {
+    } else if v.abs() >= wan && exact(wan) {
         format!("{}万元", (v / wan).normalize())
     } else {
         format!("{}元", v.normalize())

@@ -157,7 +157,11 @@ impl CheckError {
                 .with_help(format!("write one `reason ID for {concept} when …` per item of the list")),
             Conflict { concept, first, first_article, second, second_article, witness } => Diagnostic::error(
                 "E0211",
-                format!("conflicting definitions of `{concept}` in articles {first_article} and {second_article}"),
+                if first_article == second_article {
+                    format!("conflicting definitions of `{concept}` in article {first_article}")
+                } else {
+                    format!("conflicting definitions of `{concept}` in articles {first_article} and {second_article}")
+                },
             )
             .with_label(*second, format!("article {second_article} gives one value"))
             .with_label(*first, format!("article {first_article} gives another"))
@@ -1113,7 +1117,13 @@ impl<'r, 'a> Checker<'r, 'a> {
                 expected: arity,
                 found: args.len(),
             });
-            return Self::mk(K::Const(Value::Bool(false)), Type::Bool, span);
+            // keep the call's own result type so that no second error follows from this one
+            let ty = match builtin {
+                Builtin::EndOfYear | Builtin::MakeDate => Type::Date,
+                Builtin::Year => Type::Int,
+                Builtin::Known | Builtin::Min | Builtin::Max => Type::Bool,
+            };
+            return Self::mk(K::Const(Value::Bool(false)), ty, span);
         }
         match builtin {
             Builtin::Known => {

@@ -1,0 +1,114 @@
+//! What the user sees from the `tiao` binary: output and exit codes, snapshot-tested.
+
+use std::process::Command;
+
+fn tiao(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_tiao"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the tiao binary runs");
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+fn temp_file(name: &str, text: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("tiao-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write temp file");
+    path.display().to_string()
+}
+
+#[test]
+fn eval_example_json_verdict() {
+    let (code, out, err) = tiao(&["eval", "policies/xinzhou.tiao", "--facts", "examples/xinzhou-project.json", "--as-of", "2025-01-15"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON verdict");
+    assert_eq!(v["schema"], "tiao.verdict/1");
+    assert_eq!(v["policy"]["id"], "xinzhou");
+    assert_eq!(v["policy"]["in_force"], true);
+    // 新洲第七条: 投资20万元以上 → 技术审查; 第八条: 300万元以上 → 专家论证. The example invests 350万元.
+    assert_eq!(v["concepts"]["technical_review_required"]["value"], true);
+    assert_eq!(v["concepts"]["expert_review_required"]["value"], true);
+    assert_eq!(v["concepts"]["expert_review_required"]["because"][0]["article"], "第八条");
+    // 第十六条: 建成后半年内申请验收: completed 2024-08-30 → due 2025-02-28 (a Friday, a working day)
+    let acc = v["obligations"].as_array().expect("array").iter().find(|o| o["id"] == "acceptance_application").cloned().expect("obligation");
+    assert_eq!(acc["due"], "2025-02-28");
+    assert_eq!(acc["status"], "pending");
+    insta::assert_snapshot!("eval_example_json", out);
+}
+
+#[test]
+fn eval_example_text_summary() {
+    let (code, out, err) = tiao(&[
+        "eval", "policies/xinzhou.tiao", "--facts", "examples/xinzhou-project.json", "--as-of", "2025-01-15", "--format", "text",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    insta::assert_snapshot!("eval_example_text", out);
+}
+
+#[test]
+fn check_clean_policy_exits_zero() {
+    let (code, _, err) = tiao(&["check", "policies/xinzhou.tiao"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("ok"), "{err}");
+}
+
+#[test]
+fn check_errors_as_json_with_lines_and_columns() {
+    let (code, out, _) = tiao(&["check", "--error-format", "json", "tests/corpus/unknown_name.tiao"]);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON diagnostics");
+    assert_eq!(v[0]["code"], "E0102");
+    assert_eq!(v[0]["labels"][0]["line"], 9);
+    // columns count characters: `总投资` starts at character 40 of its line
+    assert_eq!(v[0]["labels"][0]["column"], 40);
+    insta::assert_snapshot!("check_json", out);
+}
+
+#[test]
+fn bad_facts_are_located_errors_naming_the_field() {
+    let facts = temp_file("bad.json", "{\n  \"total_investment\": \"五百万\",\n  \"completed_on\": \"2024/08/30\",\n  \"clasified\": true\n}\n");
+    let (code, out, err) = tiao(&["eval", "policies/xinzhou.tiao", "--facts", &facts, "--as-of", "2025-01-15"]);
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    let err = err.replace(&facts, "bad.json");
+    insta::assert_snapshot!("bad_facts", err);
+}
+
+#[test]
+fn bad_as_of_and_missing_files_exit_two() {
+    let (code, _, err) = tiao(&["eval", "policies/xinzhou.tiao", "--facts", "examples/xinzhou-project.json", "--as-of", "2025-13-01"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--as-of"), "{err}");
+    let (code, _, err) = tiao(&["check", "policies/no-such-file.tiao"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("cannot read"), "{err}");
+}
+
+#[test]
+fn render_prints_the_article() {
+    let (code, out, _) = tiao(&["render", "policies/xinzhou.tiao", "--article", "7"]);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("第七条 区直各部门、区属事业单位、各街镇的政府信息化项目,投资20万元以下的自行组织实施"), "{out}");
+    assert_eq!(out.lines().count(), 2, "Art. 7 has two paragraphs");
+}
+
+#[test]
+fn scenario_failures_name_the_article_and_exit_one() {
+    let scenario = temp_file(
+        "wrong.json",
+        &format!(
+            r#"{{ "policy": "{}/policies/xinzhou.tiao", "cases": [
+  {{ "name": "deliberately wrong: 20万元 is 以上 (含本数) under Art. 7, so technical review IS required",
+     "as_of": "2024-05-06", "facts": {{ "total_investment": "20万元" }},
+     "expect": {{ "technical_review_required": {{ "value": false, "article": "第七条" }} }} }} ] }}"#,
+            env!("CARGO_MANIFEST_DIR")
+        ),
+    );
+    let (code, out, _) = tiao(&["test", &scenario]);
+    assert_eq!(code, 1);
+    assert!(out.contains("FAIL"), "{out}");
+    assert!(out.contains("第七条: `technical_review_required` expected false, got true"), "{out}");
+    assert!(out.contains("0 passed, 1 failed"), "{out}");
+}
