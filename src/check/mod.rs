@@ -471,7 +471,6 @@ impl<'r, 'a> Checker<'r, 'a> {
                         span: placed.rule.span,
                     });
                 }
-                _ => {}
             }
         }
 
@@ -686,11 +685,7 @@ impl<'r, 'a> Checker<'r, 'a> {
     }
 
     fn expect(&mut self, e: &ir::Expr, want: &Type, context: &'static str) {
-        if &e.ty == want
-            || e.ty == Type::Bool
-                && matches!(e.kind, ir::ExprKind::Const(Value::Bool(false)))
-                && self.poisoned(e)
-        {
+        if &e.ty == want {
             return;
         }
         if *want == Type::Money && e.ty == Type::Percent {
@@ -714,11 +709,6 @@ impl<'r, 'a> Checker<'r, 'a> {
                 context,
             });
         }
-    }
-
-    /// An expression that already produced an error (so we don't report twice).
-    fn poisoned(&self, _e: &ir::Expr) -> bool {
-        false
     }
 
     fn condition(&mut self, env: &Env, e: &ast::Expr) -> ir::Expr {

@@ -69,6 +69,13 @@ impl fmt::Display for EvalError {
     }
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Level {
+    Exception,
+    Base,
+    Default,
+}
+
 /// How a concept came out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
@@ -252,199 +259,156 @@ impl<'a> Evaluator<'a> {
         result
     }
 
-    /// Decide a concept from its rules: exceptions first, then base definitions, then the default.
+    /// Decide a concept from its rules: exceptions first, then base definitions, then the
+    /// declared default.
     fn default_logic(&mut self, id: ConceptId, read: &mut BTreeSet<FactId>) -> ConceptResult {
-        let c = self.p.concept(id);
-        let done = |outcome: Outcome,
-                    rules: Vec<usize>,
-                    read: &BTreeSet<FactId>,
-                    by_default: bool| ConceptResult {
+        let (outcome, rules, by_default) = self.level(id, Level::Exception, read);
+        ConceptResult {
             outcome,
             rules,
             reasons: Vec::new(),
             possible_reasons: Vec::new(),
             facts_read: read.clone(),
             by_default,
-        };
-        let mut pending_waits: BTreeSet<FactId> = BTreeSet::new();
-        for level in [true, false] {
-            let mut certain: Vec<(usize, Tri)> = Vec::new();
-            let mut possible: Vec<(usize, BTreeSet<FactId>)> = Vec::new();
-            for (i, r) in c
-                .rules
-                .iter()
-                .enumerate()
-                .filter(|(_, r)| r.exception == level)
-            {
-                let applies = match &r.when {
-                    None => Tri::Known(Value::Bool(true)),
-                    Some(w) => {
-                        collect_facts(w, read);
-                        match self.expr(w, &r.source) {
-                            Ok(t) => t,
-                            Err(e) => return done(Outcome::Error(e), vec![i], read, false),
-                        }
-                    }
-                };
-                match applies {
-                    Tri::Known(Value::Bool(true)) => {
-                        collect_facts(&r.value, read);
-                        match self.expr(&r.value, &r.source) {
-                            Ok(v) => certain.push((i, v)),
-                            Err(e) => return done(Outcome::Error(e), vec![i], read, false),
-                        }
-                    }
-                    Tri::Known(_) => {}
-                    Tri::Unknown(w) => possible.push((i, w)),
-                }
-            }
-            if certain.is_empty() && possible.is_empty() {
-                continue; // nothing at this level: fall through to the lower level
-            }
-            // two certain rules that disagree: a conflict
-            for (k, (i, vi)) in certain.iter().enumerate() {
-                for (j, vj) in &certain[k + 1..] {
-                    if let (Tri::Known(a), Tri::Known(b)) = (vi, vj) {
-                        if a != b {
-                            return done(Outcome::Conflict(*i, *j), vec![*i, *j], read, false);
-                        }
-                    }
-                }
-            }
-            let mut waits = pending_waits.clone();
-            for (_, w) in &possible {
-                waits.extend(w.iter().copied());
-            }
-            if let Some((i, v)) = certain.first() {
-                return match v {
-                    Tri::Known(val) if possible.is_empty() => done(
-                        Outcome::Value(val.clone()),
-                        certain.iter().map(|x| x.0).collect(),
-                        read,
-                        false,
-                    ),
-                    Tri::Known(val) => {
-                        // an uncertain rule of the same level could still apply: same value is fine
-                        let mut same = true;
-                        for (pi, _) in &possible {
-                            let pr = &c.rules[*pi];
-                            match self.expr(&pr.value, &pr.source) {
-                                Ok(Tri::Known(pv)) if pv == *val => {}
-                                _ => same = false,
-                            }
-                        }
-                        if same {
-                            done(Outcome::Value(val.clone()), vec![*i], read, false)
-                        } else {
-                            done(Outcome::Unknown(waits), vec![*i], read, false)
-                        }
-                    }
-                    Tri::Unknown(w) => {
-                        waits.extend(w.iter().copied());
-                        done(Outcome::Unknown(waits), vec![*i], read, false)
-                    }
-                };
-            }
-            // only uncertain rules at this level: the value depends on them, unless every
-            // candidate (these rules and whatever the lower levels give) is the same value
-            pending_waits = waits;
-            let lower = self.lower_levels(id, level, read);
-            let mut values = BTreeSet::new();
-            let mut all_known = true;
-            for (pi, _) in &possible {
-                let pr = &c.rules[*pi];
-                match self.expr(&pr.value, &pr.source) {
-                    Ok(Tri::Known(v)) => {
-                        values.insert(v);
-                    }
-                    _ => all_known = false,
-                }
-            }
-            match lower {
-                Some(Outcome::Value(v)) => {
-                    values.insert(v);
-                }
-                _ => all_known = false,
-            }
-            if all_known && values.len() == 1 {
-                if let Some(v) = values.into_iter().next() {
-                    return done(
-                        Outcome::Value(v),
-                        possible.iter().map(|x| x.0).collect(),
-                        read,
-                        false,
-                    );
-                }
-            }
-            return done(
-                Outcome::Unknown(pending_waits),
-                possible.iter().map(|x| x.0).collect(),
-                read,
-                false,
-            );
-        }
-        if !pending_waits.is_empty() {
-            return done(Outcome::Unknown(pending_waits), Vec::new(), read, false);
-        }
-        match &c.default {
-            Some(d) => match self.expr(d, &c.name) {
-                Ok(Tri::Known(v)) => done(Outcome::Value(v), Vec::new(), read, true),
-                Ok(Tri::Unknown(w)) => done(Outcome::Unknown(w), Vec::new(), read, true),
-                Err(e) => done(Outcome::Error(e), Vec::new(), read, true),
-            },
-            None => done(Outcome::NotApplicable, Vec::new(), read, false),
         }
     }
 
-    /// The value the base definitions (or the default) give, ignoring exceptions; used when an
-    /// exception's condition is unknown.
-    fn lower_levels(
+    /// The outcome of one level of a concept's rules, falling through to the level below when
+    /// no rule of this level applies. Returns (outcome, deciding rules, value is the default).
+    fn level(
         &mut self,
         id: ConceptId,
-        level: bool,
+        level: Level,
         read: &mut BTreeSet<FactId>,
-    ) -> Option<Outcome> {
-        if !level {
-            let c = self.p.concept(id);
-            return match &c.default {
-                Some(d) => match self.expr(d, &c.name) {
-                    Ok(Tri::Known(v)) => Some(Outcome::Value(v)),
-                    _ => None,
-                },
-                None => None,
-            };
-        }
+    ) -> (Outcome, Vec<usize>, bool) {
         let c = self.p.concept(id);
-        let mut value: Option<Value> = None;
-        let mut any = false;
-        for r in c.rules.iter().filter(|r| !r.exception) {
+        let exception = match level {
+            Level::Exception => true,
+            Level::Base => false,
+            Level::Default => {
+                return match &c.default {
+                    Some(d) => match self.expr(d, &c.name) {
+                        Ok(Tri::Known(v)) => (Outcome::Value(v), Vec::new(), true),
+                        Ok(Tri::Unknown(w)) => (Outcome::Unknown(w), Vec::new(), true),
+                        Err(e) => (Outcome::Error(e), Vec::new(), true),
+                    },
+                    None => (Outcome::NotApplicable, Vec::new(), false),
+                };
+            }
+        };
+        let below = if exception {
+            Level::Base
+        } else {
+            Level::Default
+        };
+        // rules of this level whose condition holds (with their value), or may hold
+        let mut certain: Vec<(usize, Tri)> = Vec::new();
+        let mut possible: Vec<(usize, BTreeSet<FactId>)> = Vec::new();
+        for (i, r) in c
+            .rules
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.exception == exception)
+        {
             let applies = match &r.when {
-                None => Some(true),
+                None => Tri::Known(Value::Bool(true)),
                 Some(w) => {
                     collect_facts(w, read);
-                    self.expr(w, &r.source).ok()?.as_bool()
+                    match self.expr(w, &r.source) {
+                        Ok(t) => t,
+                        Err(e) => return (Outcome::Error(e), vec![i], false),
+                    }
                 }
             };
             match applies {
-                Some(true) => {
-                    let v = match self.expr(&r.value, &r.source).ok()? {
-                        Tri::Known(v) => v,
-                        Tri::Unknown(_) => return None,
-                    };
-                    if value.as_ref().is_some_and(|x| *x != v) {
-                        return None;
+                Tri::Known(Value::Bool(true)) => {
+                    collect_facts(&r.value, read);
+                    match self.expr(&r.value, &r.source) {
+                        Ok(v) => certain.push((i, v)),
+                        Err(e) => return (Outcome::Error(e), vec![i], false),
                     }
-                    value = Some(v);
-                    any = true;
                 }
-                Some(false) => {}
-                None => return None,
+                Tri::Known(_) => {}
+                Tri::Unknown(w) => possible.push((i, w)),
             }
         }
-        if any {
-            return value.map(Outcome::Value);
+        if certain.is_empty() && possible.is_empty() {
+            return self.level(id, below, read);
         }
-        self.lower_levels(id, false, read)
+        // two rules that certainly apply and disagree: a conflict, whatever else holds
+        for (k, (i, vi)) in certain.iter().enumerate() {
+            for (j, vj) in &certain[k + 1..] {
+                if let (Tri::Known(a), Tri::Known(b)) = (vi, vj) {
+                    if a != b {
+                        return (Outcome::Conflict(*i, *j), vec![*i, *j], false);
+                    }
+                }
+            }
+        }
+        let mut waits: BTreeSet<FactId> = possible
+            .iter()
+            .flat_map(|(_, w)| w.iter().copied())
+            .collect();
+        let mut rules: Vec<usize> = certain.iter().map(|(i, _)| *i).collect();
+        // the candidate values: those of the certain rules, or else the level below's
+        let mut values: BTreeSet<Value> = BTreeSet::new();
+        let mut all_known = true;
+        let mut by_default = false;
+        if certain.is_empty() {
+            let (lower, lower_rules, lower_default) = self.level(id, below, read);
+            rules.extend(lower_rules);
+            by_default = lower_default;
+            match lower {
+                Outcome::Value(v) => {
+                    values.insert(v);
+                }
+                Outcome::Unknown(w) => {
+                    waits.extend(w);
+                    all_known = false;
+                }
+                // an uncertain rule over nothing: the value is this rule's or none at all
+                Outcome::NotApplicable => all_known = false,
+                other => return (other, rules, false),
+            }
+        } else {
+            for (_, v) in &certain {
+                match v {
+                    Tri::Known(v) => {
+                        values.insert(v.clone());
+                    }
+                    Tri::Unknown(w) => {
+                        waits.extend(w.iter().copied());
+                        all_known = false;
+                    }
+                }
+            }
+        }
+        // an uncertain rule of this level that would give another value keeps the answer open
+        for (pi, _) in &possible {
+            let pr = &c.rules[*pi];
+            collect_facts(&pr.value, read);
+            match self.expr(&pr.value, &pr.source) {
+                Ok(Tri::Known(v)) => {
+                    values.insert(v);
+                }
+                Ok(Tri::Unknown(w)) => {
+                    waits.extend(w);
+                    all_known = false;
+                }
+                Err(e) => return (Outcome::Error(e), vec![*pi], false),
+            }
+            rules.push(*pi);
+        }
+        if all_known && values.len() == 1 {
+            if let Some(v) = values.into_iter().next() {
+                return (
+                    Outcome::Value(v),
+                    rules,
+                    by_default && certain.is_empty() && possible.is_empty(),
+                );
+            }
+        }
+        (Outcome::Unknown(waits), rules, false)
     }
 
     fn obligation(&mut self, oi: usize, ri: usize, r: &ObligationRule) -> ObligationResult {

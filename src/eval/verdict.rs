@@ -89,9 +89,18 @@ fn concept_json(p: &Program, facts: &Facts, ci: usize, r: &ConceptResult) -> J {
             o.insert("text".into(), J::String(rr.text.clone()));
             J::Object(o)
         };
-        for i in r.reasons.iter().chain(r.possible_reasons.iter()) {
-            let rr = &c.reasons[*i];
+        // every item was checked: the explanation lists each with whether it holds
+        for (i, rr) in c.reasons.iter().enumerate() {
+            let holds = if r.reasons.contains(&i) {
+                J::Bool(true)
+            } else if r.possible_reasons.contains(&i) {
+                J::Null
+            } else {
+                J::Bool(false)
+            };
             let mut b = cite_json(p, &rr.cite);
+            b.insert("reason".into(), J::String(rr.id.clone()));
+            b.insert("holds".into(), holds);
             b.insert("rule".into(), J::String(rr.source.clone()));
             because.push(J::Object(b));
         }
@@ -356,6 +365,8 @@ pub fn to_text(p: &Program, facts: &Facts, ev: &Evaluation) -> String {
             ),
             Outcome::Error(e) => format!("error: {e}"),
         };
+        let mut cites = cites;
+        cites.dedup();
         let cite = if cites.is_empty() {
             String::new()
         } else {
