@@ -11,6 +11,7 @@ use crate::scenario::Case;
 #[derive(Debug, Clone)]
 pub struct Coverage {
     pub id: String,
+    pub script: crate::ir::Script,
     pub title: String,
     pub number: String,
     pub jurisdiction: String,
@@ -91,6 +92,7 @@ pub fn coverage(p: &Program, cases: &[&Case]) -> Coverage {
     let meta = &doc.meta;
     Coverage {
         id: meta.id.clone(),
+        script: meta.script.clone(),
         title: meta.title.clone(),
         number: meta.number.clone().unwrap_or_else(|| "—".into()),
         jurisdiction: meta.jurisdiction.clone().unwrap_or_default(),
@@ -118,10 +120,16 @@ impl Coverage {
             self.missing
         );
         for (n, reason) in &self.descriptive {
-            s.push_str(&format!("    descriptive 第{n}: {reason}\n"));
+            s.push_str(&format!(
+                "    descriptive {}: {reason}\n",
+                article_heading(*n, &self.script)
+            ));
         }
         for n in &self.missing_articles {
-            s.push_str(&format!("    MISSING article {n}\n"));
+            s.push_str(&format!(
+                "    MISSING {}\n",
+                article_heading(*n, &self.script)
+            ));
         }
         s.push_str(&format!(
             "  provisions {}: {} tested, {} without a test\n",

@@ -501,6 +501,7 @@ impl<'r, 'a> Checker<'r, 'a> {
             in_force_from: None,
             in_force_from_issue: false,
             in_force_end: None,
+            in_force_article: None,
             replaces: Vec::new(),
             based_on: Vec::new(),
             script: ir::Script::Simplified,
@@ -525,7 +526,9 @@ impl<'r, 'a> Checker<'r, 'a> {
                     meta.issued = *date;
                     meta.issued_source = source.as_ref().map(|s| s.value.clone());
                 }
-                MetaField::InForce { from, end, .. } => {
+                MetaField::InForce {
+                    from, end, article, ..
+                } => {
                     match from {
                         ast::InForceStart::Date(d) => meta.in_force_from = Some(*d),
                         ast::InForceStart::Issued => from_issue = true,
@@ -534,6 +537,7 @@ impl<'r, 'a> Checker<'r, 'a> {
                         ast::InForceEnd::Until(d) => ir::InForceEnd::Until(*d),
                         ast::InForceEnd::For(p) => ir::InForceEnd::For(*p),
                     });
+                    meta.in_force_article = article.map(|(n, _)| n);
                 }
                 MetaField::Replaces(s) => meta.replaces.push(s.value.clone()),
                 MetaField::BasedOn(s) => meta.based_on.push(s.value.clone()),
@@ -560,7 +564,8 @@ impl<'r, 'a> Checker<'r, 'a> {
                 .rules
                 .iter()
                 .filter(|p| p.cite.article == a.number)
-                .count();
+                .count()
+                + usize::from(meta.in_force_article == Some(a.number));
             articles.push(ir::Article {
                 number: a.number,
                 parts: a

@@ -233,9 +233,13 @@ pub fn to_json(p: &Program, facts: &Facts, ev: &Evaluation) -> J {
     let mut concepts = Map::new();
     let mut in_force = Map::new();
     in_force.insert("value".into(), ev.in_force.map(J::Bool).unwrap_or(J::Null));
+    let article = meta
+        .in_force_article
+        .map(|n| J::String(crate::ir::article_heading(n, &meta.script)))
+        .unwrap_or(J::Null);
     in_force.insert(
         "because".into(),
-        json!([{ "article": null, "rule": in_force_rule(p) }]),
+        json!([{ "article": article, "rule": in_force_rule(p) }]),
     );
     concepts.insert("in_force".into(), J::Object(in_force));
     for (i, r) in ev.concepts.iter().enumerate() {

@@ -264,6 +264,8 @@ pub struct PolicyMeta {
     pub in_force_from: Option<NaiveDate>,
     pub in_force_from_issue: bool,
     pub in_force_end: Option<InForceEnd>,
+    /// The article that states the in-force period.
+    pub in_force_article: Option<u32>,
     pub replaces: Vec<String>,
     pub based_on: Vec<String>,
     pub script: Script,
@@ -299,7 +301,8 @@ pub struct Article {
     pub descriptive: Option<String>,
     pub notes: Vec<String>,
     pub repairs: Vec<Repair>,
-    /// Number of rules the article contains.
+    /// Number of rules the article contains (the in-force clause named in the policy block
+    /// counts as one).
     pub rule_count: usize,
     pub span: Span,
 }

@@ -153,6 +153,10 @@ pub enum ResolveError {
     EmptyRepair {
         span: Span,
     },
+    NoSuchArticle {
+        number: u32,
+        span: Span,
+    },
     ArticleOutOfOrder {
         number: u32,
         previous: u32,
@@ -273,6 +277,9 @@ impl ResolveError {
             EmptyRepair { span } => Diagnostic::error("E0117", "a repair must replace some text")
                 .with_label(*span, "the text to replace is empty")
                 .with_help("write the exact noise found in the source, e.g. repair \"—4—\" => \"\" because \"PDF page number\""),
+            NoSuchArticle { number, span } => Diagnostic::error("E0118", format!("there is no article {number} in this file"))
+                .with_label(*span, "no such article")
+                .with_help("name the article that states the in-force period, e.g. `in_force from 2022-06-21 article 25`"),
             ArticleOutOfOrder { number, previous, span } => {
                 Diagnostic::warning("W0101", format!("article {number} comes after article {previous}"))
                     .with_label(*span, "out of order")
@@ -304,6 +311,7 @@ impl ResolveError {
 pub fn resolve<'a>(stdlib: &'a [Module], policy: &'a Module) -> (Resolved<'a>, Vec<ResolveError>) {
     let mut r = Resolver {
         out: Resolved::default(),
+        in_force_article: None,
         errors: Vec::new(),
         first_span: HashMap::new(),
     };
@@ -312,6 +320,12 @@ pub fn resolve<'a>(stdlib: &'a [Module], policy: &'a Module) -> (Resolved<'a>, V
     }
     r.declare_module(policy, true);
     r.structure(policy);
+    if let Some((n, span)) = r.in_force_article {
+        if !r.out.articles.iter().any(|a| a.number == n) {
+            r.errors
+                .push(ResolveError::NoSuchArticle { number: n, span });
+        }
+    }
     r.check_names();
     let Resolver { out, errors, .. } = r;
     (out, errors)
@@ -319,6 +333,8 @@ pub fn resolve<'a>(stdlib: &'a [Module], policy: &'a Module) -> (Resolved<'a>, V
 
 struct Resolver<'a> {
     out: Resolved<'a>,
+    /// The article the policy block names as stating the in-force period.
+    in_force_article: Option<(u32, Span)>,
     errors: Vec<ResolveError>,
     first_span: HashMap<String, Span>,
 }
@@ -468,7 +484,10 @@ impl<'a> Resolver<'a> {
         for f in &h.fields {
             match f {
                 MetaField::Title(_) => has_title = true,
-                MetaField::InForce { .. } => has_in_force = true,
+                MetaField::InForce { article, .. } => {
+                    has_in_force = true;
+                    self.in_force_article = *article;
+                }
                 MetaField::Jurisdiction { level, .. } => {
                     if !LEVELS.contains(&level.name.as_str()) {
                         self.errors.push(ResolveError::BadLevel {
@@ -601,7 +620,8 @@ impl<'a> Resolver<'a> {
                 ast::Part::Item(it) => self.item_rules(a.number, None, it),
             }
         }
-        let has_rules = self.out.rules.len() > before;
+        let has_rules = self.out.rules.len() > before
+            || self.in_force_article.is_some_and(|(n, _)| n == a.number);
         match (&a.descriptive, has_rules) {
             (None, false) => self.errors.push(ResolveError::NotEncoded {
                 number: a.number,

@@ -78,9 +78,11 @@ pub enum MetaField {
         source: Option<Str>,
         span: Span,
     },
+    /// `article N` at the end names the article that states the period (cited by verdicts).
     InForce {
         from: InForceStart,
         end: Option<InForceEnd>,
+        article: Option<(u32, Span)>,
         span: Span,
     },
     Replaces(Str),

@@ -345,6 +345,7 @@ impl Builder {
                 Rule::meta_in_force => {
                     let mut from = InForceStart::Issued;
                     let mut end = None;
+                    let mut article = None;
                     for x in inner {
                         match x.as_rule() {
                             Rule::date_lit => {
@@ -355,6 +356,18 @@ impl Builder {
                             Rule::in_force_until => {
                                 if let Some(d) = x.into_inner().next().and_then(|d| self.date(d)) {
                                     end = Some(InForceEnd::Until(d));
+                                }
+                            }
+                            Rule::in_force_article => {
+                                if let Some(n) = x.into_inner().nth(1) {
+                                    let span = self.span(&n);
+                                    match n.as_str().parse::<u32>() {
+                                        Ok(v) => article = Some((v, span)),
+                                        Err(_) => self.errors.push(SyntaxError::BadArticleNumber {
+                                            span,
+                                            text: n.as_str().to_string(),
+                                        }),
+                                    }
                                 }
                             }
                             Rule::in_force_for => {
@@ -370,6 +383,7 @@ impl Builder {
                     Some(MetaField::InForce {
                         from,
                         end,
+                        article,
                         span: espan,
                     })
                 }
