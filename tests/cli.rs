@@ -1,4 +1,8 @@
 //! What the user sees from the `tiao` binary: output and exit codes, snapshot-tested.
+#![expect(
+    clippy::expect_used,
+    reason = "a test fails loudly on a broken fixture"
+)]
 
 use std::process::Command;
 
@@ -8,7 +12,11 @@ fn tiao(args: &[&str]) -> (i32, String, String) {
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("the tiao binary runs");
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 fn temp_file(name: &str, text: &str) -> String {
@@ -21,7 +29,14 @@ fn temp_file(name: &str, text: &str) -> String {
 
 #[test]
 fn eval_example_json_verdict() {
-    let (code, out, err) = tiao(&["eval", "policies/xinzhou.tiao", "--facts", "examples/xinzhou-project.json", "--as-of", "2025-01-15"]);
+    let (code, out, err) = tiao(&[
+        "eval",
+        "policies/xinzhou.tiao",
+        "--facts",
+        "examples/xinzhou-project.json",
+        "--as-of",
+        "2025-01-15",
+    ]);
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).expect("JSON verdict");
     assert_eq!(v["schema"], "tiao.verdict/1");
@@ -30,9 +45,18 @@ fn eval_example_json_verdict() {
     // 新洲第七条: 投资20万元以上 → 技术审查; 第八条: 300万元以上 → 专家论证. The example invests 350万元.
     assert_eq!(v["concepts"]["technical_review_required"]["value"], true);
     assert_eq!(v["concepts"]["expert_review_required"]["value"], true);
-    assert_eq!(v["concepts"]["expert_review_required"]["because"][0]["article"], "第八条");
+    assert_eq!(
+        v["concepts"]["expert_review_required"]["because"][0]["article"],
+        "第八条"
+    );
     // 第十六条: 建成后半年内申请验收: completed 2024-08-30 → due 2025-02-28 (a Friday, a working day)
-    let acc = v["obligations"].as_array().expect("array").iter().find(|o| o["id"] == "acceptance_application").cloned().expect("obligation");
+    let acc = v["obligations"]
+        .as_array()
+        .expect("array")
+        .iter()
+        .find(|o| o["id"] == "acceptance_application")
+        .cloned()
+        .expect("obligation");
     assert_eq!(acc["due"], "2025-02-28");
     assert_eq!(acc["status"], "pending");
     insta::assert_snapshot!("eval_example_json", out);
@@ -41,7 +65,14 @@ fn eval_example_json_verdict() {
 #[test]
 fn eval_example_text_summary() {
     let (code, out, err) = tiao(&[
-        "eval", "policies/xinzhou.tiao", "--facts", "examples/xinzhou-project.json", "--as-of", "2025-01-15", "--format", "text",
+        "eval",
+        "policies/xinzhou.tiao",
+        "--facts",
+        "examples/xinzhou-project.json",
+        "--as-of",
+        "2025-01-15",
+        "--format",
+        "text",
     ]);
     assert_eq!(code, 0, "{err}");
     insta::assert_snapshot!("eval_example_text", out);
@@ -56,7 +87,12 @@ fn check_clean_policy_exits_zero() {
 
 #[test]
 fn check_errors_as_json_with_lines_and_columns() {
-    let (code, out, _) = tiao(&["check", "--error-format", "json", "tests/corpus/unknown_name.tiao"]);
+    let (code, out, _) = tiao(&[
+        "check",
+        "--error-format",
+        "json",
+        "tests/corpus/unknown_name.tiao",
+    ]);
     assert_eq!(code, 1);
     let v: serde_json::Value = serde_json::from_str(&out).expect("JSON diagnostics");
     assert_eq!(v[0]["code"], "E0102");
@@ -68,8 +104,18 @@ fn check_errors_as_json_with_lines_and_columns() {
 
 #[test]
 fn bad_facts_are_located_errors_naming_the_field() {
-    let facts = temp_file("bad.json", "{\n  \"total_investment\": \"五百万\",\n  \"completed_on\": \"2024/08/30\",\n  \"clasified\": true\n}\n");
-    let (code, out, err) = tiao(&["eval", "policies/xinzhou.tiao", "--facts", &facts, "--as-of", "2025-01-15"]);
+    let facts = temp_file(
+        "bad.json",
+        "{\n  \"total_investment\": \"五百万\",\n  \"completed_on\": \"2024/08/30\",\n  \"clasified\": true\n}\n",
+    );
+    let (code, out, err) = tiao(&[
+        "eval",
+        "policies/xinzhou.tiao",
+        "--facts",
+        &facts,
+        "--as-of",
+        "2025-01-15",
+    ]);
     assert_eq!(code, 2);
     assert!(out.is_empty());
     let err = err.replace(&facts, "bad.json");
@@ -78,7 +124,14 @@ fn bad_facts_are_located_errors_naming_the_field() {
 
 #[test]
 fn bad_as_of_and_missing_files_exit_two() {
-    let (code, _, err) = tiao(&["eval", "policies/xinzhou.tiao", "--facts", "examples/xinzhou-project.json", "--as-of", "2025-13-01"]);
+    let (code, _, err) = tiao(&[
+        "eval",
+        "policies/xinzhou.tiao",
+        "--facts",
+        "examples/xinzhou-project.json",
+        "--as-of",
+        "2025-13-01",
+    ]);
     assert_eq!(code, 2);
     assert!(err.contains("--as-of"), "{err}");
     let (code, _, err) = tiao(&["check", "policies/no-such-file.tiao"]);
@@ -90,7 +143,12 @@ fn bad_as_of_and_missing_files_exit_two() {
 fn render_prints_the_article() {
     let (code, out, _) = tiao(&["render", "policies/xinzhou.tiao", "--article", "7"]);
     assert_eq!(code, 0);
-    assert!(out.starts_with("第七条 区直各部门、区属事业单位、各街镇的政府信息化项目,投资20万元以下的自行组织实施"), "{out}");
+    assert!(
+        out.starts_with(
+            "第七条 区直各部门、区属事业单位、各街镇的政府信息化项目,投资20万元以下的自行组织实施"
+        ),
+        "{out}"
+    );
     assert_eq!(out.lines().count(), 2, "Art. 7 has two paragraphs");
 }
 
@@ -109,6 +167,9 @@ fn scenario_failures_name_the_article_and_exit_one() {
     let (code, out, _) = tiao(&["test", &scenario]);
     assert_eq!(code, 1);
     assert!(out.contains("FAIL"), "{out}");
-    assert!(out.contains("第七条: `technical_review_required` expected false, got true"), "{out}");
+    assert!(
+        out.contains("第七条: `technical_review_required` expected false, got true"),
+        "{out}"
+    );
     assert!(out.contains("0 passed, 1 failed"), "{out}");
 }

@@ -9,7 +9,11 @@ use std::path::Path;
 #[test]
 fn corpus_files_report_the_expected_diagnostics() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
-    let mut files: Vec<_> = std::fs::read_dir(&dir).expect("tests/corpus exists").filter_map(|e| e.ok()).map(|e| e.path()).collect();
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("tests/corpus exists")
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .collect();
     files.retain(|p| p.extension().is_some_and(|e| e == "tiao"));
     files.sort();
     assert!(files.len() >= 30, "the corpus has {} files", files.len());
@@ -25,17 +29,36 @@ fn corpus_files_report_the_expected_diagnostics() {
             .filter(|c| *c != "ok")
             .map(str::to_string)
             .collect();
-        let name = format!("tests/corpus/{}", path.file_name().and_then(|n| n.to_str()).unwrap_or_default());
+        let name = format!(
+            "tests/corpus/{}",
+            path.file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default()
+        );
         let compiled = tiao::compile(&name, &text);
-        let got: BTreeSet<String> = compiled.diagnostics.iter().map(|d| d.code.to_string()).collect();
+        let got: BTreeSet<String> = compiled
+            .diagnostics
+            .iter()
+            .map(|d| d.code.to_string())
+            .collect();
         if got != expected {
-            failures.push(format!("{name}: expected {expected:?}, got {got:?}\n{}", compiled.render_diagnostics()));
+            failures.push(format!(
+                "{name}: expected {expected:?}, got {got:?}\n{}",
+                compiled.render_diagnostics()
+            ));
         }
         kinds.extend(got);
-        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_string();
         insta::assert_snapshot!(format!("corpus__{stem}"), compiled.render_diagnostics());
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     let errors = kinds.iter().filter(|k| k.starts_with('E')).count();
-    assert!(errors >= 20, "only {errors} distinct error kinds are exercised: {kinds:?}");
+    assert!(
+        errors >= 20,
+        "only {errors} distinct error kinds are exercised: {kinds:?}"
+    );
 }

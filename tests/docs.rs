@@ -1,6 +1,10 @@
 //! The examples in docs/language.md and README.md are compiled here so that they cannot rot.
 //! A ```tiao block must check without errors (a `policy` header is added when the block has
 //! none); a ```tiao fails=CODE block must report CODE.
+#![expect(
+    clippy::expect_used,
+    reason = "a test fails loudly on a broken fixture"
+)]
 
 use std::path::Path;
 

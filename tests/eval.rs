@@ -1,5 +1,9 @@
 //! The interpreter's semantics, on small policies: default logic, unknown facts, conflicts,
 //! deadlines. Expected values follow from the legal rules named in each test.
+#![expect(
+    clippy::expect_used,
+    reason = "a test fails loudly on a broken fixture"
+)]
 
 use chrono::NaiveDate;
 use tiao::calendar::Calendar;
@@ -29,14 +33,33 @@ fn exception_overrides_the_base_definition() {
     exception environmental_approvals_required = true when has_civil_works or high_energy_consumption
   }} }}"
     );
-    let v = verdict(&p, r#"{"has_civil_works": false, "high_energy_consumption": false}"#, day(2024, 1, 2));
-    assert_eq!(v["concepts"]["environmental_approvals_required"]["value"], false);
+    let v = verdict(
+        &p,
+        r#"{"has_civil_works": false, "high_energy_consumption": false}"#,
+        day(2024, 1, 2),
+    );
+    assert_eq!(
+        v["concepts"]["environmental_approvals_required"]["value"],
+        false
+    );
     let v = verdict(&p, r#"{"has_civil_works": true}"#, day(2024, 1, 2));
-    assert_eq!(v["concepts"]["environmental_approvals_required"]["value"], true, "true or unknown is true (Kleene)");
-    assert_eq!(v["concepts"]["environmental_approvals_required"]["because"][0]["exception"], true);
+    assert_eq!(
+        v["concepts"]["environmental_approvals_required"]["value"], true,
+        "true or unknown is true (Kleene)"
+    );
+    assert_eq!(
+        v["concepts"]["environmental_approvals_required"]["because"][0]["exception"],
+        true
+    );
     let v = verdict(&p, r#"{"has_civil_works": false}"#, day(2024, 1, 2));
-    assert_eq!(v["concepts"]["environmental_approvals_required"]["value"], serde_json::Value::Null);
-    assert_eq!(v["concepts"]["environmental_approvals_required"]["waiting_on"], serde_json::json!(["high_energy_consumption"]));
+    assert_eq!(
+        v["concepts"]["environmental_approvals_required"]["value"],
+        serde_json::Value::Null
+    );
+    assert_eq!(
+        v["concepts"]["environmental_approvals_required"]["waiting_on"],
+        serde_json::json!(["high_energy_consumption"])
+    );
 }
 
 #[test]
@@ -50,8 +73,14 @@ fn unknown_propagates_only_where_it_matters() {
     let v = verdict(&p, r#"{"total_investment": "300万元"}"#, day(2024, 1, 2));
     assert_eq!(v["concepts"]["expert_review_required"]["value"], true);
     let v = verdict(&p, r#"{"total_investment": 2999999.99}"#, day(2024, 1, 2));
-    assert_eq!(v["concepts"]["expert_review_required"]["value"], serde_json::Value::Null);
-    assert_eq!(v["concepts"]["expert_review_required"]["waiting_on"], serde_json::json!(["technically_complex"]));
+    assert_eq!(
+        v["concepts"]["expert_review_required"]["value"],
+        serde_json::Value::Null
+    );
+    assert_eq!(
+        v["concepts"]["expert_review_required"]["waiting_on"],
+        serde_json::json!(["technically_complex"])
+    );
 }
 
 #[test]
@@ -100,10 +129,23 @@ fn reasons_collect_every_item_that_holds() {
     assert_eq!(value[0]["id"], "data_not_shared");
     assert_eq!(value[0]["article"], "第三十七条");
     assert_eq!(value[0]["item"], "(一)");
-    assert_eq!(value[0]["text"], "(一)未按要求共享数据资源或者重复采集数据的数字化系统;");
-    let v = verdict(&p, r#"{"data_shared": true, "duplicate_data_collection": false}"#, day(2024, 1, 2));
-    assert_eq!(v["concepts"]["maintenance_funding_denied"]["value"], serde_json::Value::Null);
-    assert_eq!(v["concepts"]["maintenance_funding_denied"]["possible"][0]["id"], "security");
+    assert_eq!(
+        value[0]["text"],
+        "(一)未按要求共享数据资源或者重复采集数据的数字化系统;"
+    );
+    let v = verdict(
+        &p,
+        r#"{"data_shared": true, "duplicate_data_collection": false}"#,
+        day(2024, 1, 2),
+    );
+    assert_eq!(
+        v["concepts"]["maintenance_funding_denied"]["value"],
+        serde_json::Value::Null
+    );
+    assert_eq!(
+        v["concepts"]["maintenance_funding_denied"]["possible"][0]["id"],
+        "security"
+    );
 }
 
 #[test]
@@ -116,19 +158,38 @@ fn working_day_deadline_across_national_day_2024() {
     obligation contract_filing: contract_filed_on within 5个工作日 after contract_signed_on
   }} }}"
     );
-    let v = verdict(&p, r#"{"contract_signed_on": "2024-09-27"}"#, day(2024, 10, 9));
+    let v = verdict(
+        &p,
+        r#"{"contract_signed_on": "2024-09-27"}"#,
+        day(2024, 10, 9),
+    );
     let o = &v["obligations"][0];
     assert_eq!(o["due"], "2024-10-10");
     assert_eq!(o["status"], "pending");
-    let v = verdict(&p, r#"{"contract_signed_on": "2024-09-27"}"#, day(2024, 10, 11));
+    let v = verdict(
+        &p,
+        r#"{"contract_signed_on": "2024-09-27"}"#,
+        day(2024, 10, 11),
+    );
     assert_eq!(v["obligations"][0]["status"], "overdue");
-    let v = verdict(&p, r#"{"contract_signed_on": "2024-09-27", "contract_filed_on": "2024-10-10"}"#, day(2024, 12, 1));
+    let v = verdict(
+        &p,
+        r#"{"contract_signed_on": "2024-09-27", "contract_filed_on": "2024-10-10"}"#,
+        day(2024, 12, 1),
+    );
     assert_eq!(v["obligations"][0]["status"], "met");
-    let v = verdict(&p, r#"{"contract_signed_on": "2024-09-27", "contract_filed_on": "2024-10-11"}"#, day(2024, 12, 1));
+    let v = verdict(
+        &p,
+        r#"{"contract_signed_on": "2024-09-27", "contract_filed_on": "2024-10-11"}"#,
+        day(2024, 12, 1),
+    );
     assert_eq!(v["obligations"][0]["status"], "late");
     let v = verdict(&p, r#"{}"#, day(2024, 12, 1));
     assert_eq!(v["obligations"][0]["status"], "not_triggered");
-    assert_eq!(v["obligations"][0]["waiting_on"], serde_json::json!(["contract_signed_on"]));
+    assert_eq!(
+        v["obligations"][0]["waiting_on"],
+        serde_json::json!(["contract_signed_on"])
+    );
 }
 
 #[test]
@@ -151,13 +212,22 @@ article 16 {{ para \"信息化项目建成后半年内,建设单位应当申请�
         day(2024, 6, 1),
     );
     let obligations = v["obligations"].as_array().expect("array");
-    let se = obligations.iter().find(|o| o["id"] == "self_evaluation").expect("self_evaluation");
+    let se = obligations
+        .iter()
+        .find(|o| o["id"] == "self_evaluation")
+        .expect("self_evaluation");
     assert_eq!(se["earliest"], "2024-01-31");
     assert_eq!(se["due"], "2025-02-05");
-    assert_eq!(se["status"], "pending", "a report before the window opens does not count");
+    assert_eq!(
+        se["status"], "pending",
+        "a report before the window opens does not count"
+    );
     assert_eq!(se["early"], true);
     // 2024-08-31 + 半年 = 2025-02-28 (February has no 31st: its last day), a Friday.
-    let acc = obligations.iter().find(|o| o["id"] == "acceptance_application").expect("acceptance_application");
+    let acc = obligations
+        .iter()
+        .find(|o| o["id"] == "acceptance_application")
+        .expect("acceptance_application");
     assert_eq!(acc["due"], "2025-02-28");
 }
 
@@ -168,18 +238,34 @@ fn a_deadline_beyond_the_calendar_is_an_error_not_a_guess() {
     obligation contract_filing: contract_filed_on within 5个工作日 after contract_signed_on
   }} }}"
     );
-    let v = verdict(&p, r#"{"contract_signed_on": "2026-12-28"}"#, day(2026, 12, 29));
+    let v = verdict(
+        &p,
+        r#"{"contract_signed_on": "2026-12-28"}"#,
+        day(2026, 12, 29),
+    );
     let o = &v["obligations"][0];
     assert_eq!(o["status"], serde_json::Value::Null);
-    assert!(o["error"].as_str().is_some_and(|e| e.contains("2027")), "{o}");
+    assert!(
+        o["error"].as_str().is_some_and(|e| e.contains("2027")),
+        "{o}"
+    );
 }
 
 #[test]
 fn in_force_follows_the_metadata() {
     let p = "policy t {\n title \"烟台\"\n in_force from 2022-07-01 until 2024-06-30\n}\narticle 43 { para \"本办法自2022年7月1日起施行,有效期至2024年6月30日。\" descriptive \"in force\" }";
-    assert_eq!(verdict(p, "{}", day(2024, 6, 30))["policy"]["in_force"], true);
-    assert_eq!(verdict(p, "{}", day(2024, 7, 1))["policy"]["in_force"], false);
-    assert_eq!(verdict(p, "{}", day(2022, 6, 30))["policy"]["in_force"], false);
+    assert_eq!(
+        verdict(p, "{}", day(2024, 6, 30))["policy"]["in_force"],
+        true
+    );
+    assert_eq!(
+        verdict(p, "{}", day(2024, 7, 1))["policy"]["in_force"],
+        false
+    );
+    assert_eq!(
+        verdict(p, "{}", day(2022, 6, 30))["policy"]["in_force"],
+        false
+    );
     // 静乐第四十条: 自印发之日起施行,有效期3年 — and the text gives no issue date
     let p = "policy t {\n title \"静乐\"\n issued unknown\n in_force from issued for 3年\n}\narticle 40 { para \"本办法自印发之日起施行，有效期3年。\" descriptive \"in force\" }";
     let v = verdict(p, "{}", day(2024, 6, 30));
@@ -197,10 +283,28 @@ fn facts_errors_name_the_field_and_its_place() {
     )
     .expect_err("four bad fields");
     let fields: Vec<(&str, usize)> = errors.iter().map(|e| (e.field.as_str(), e.line)).collect();
-    assert_eq!(fields, vec![("total_investmnt", 2), ("classified", 3), ("approved_on", 4), ("budget_adjustment_ratio", 5)]);
-    assert_eq!(errors[0].hint.as_deref(), Some("did you mean `total_investment`?"));
+    assert_eq!(
+        fields,
+        vec![
+            ("total_investmnt", 2),
+            ("classified", 3),
+            ("approved_on", 4),
+            ("budget_adjustment_ratio", 5)
+        ]
+    );
+    assert_eq!(
+        errors[0].hint.as_deref(),
+        Some("did you mean `total_investment`?")
+    );
     // money with units and plain yuan both read exactly
-    let facts = eval::parse_facts(&program, r#"{"total_investment": "1.5亿元", "construction_investment": 1234567.89}"#).expect("valid");
+    let facts = eval::parse_facts(
+        &program,
+        r#"{"total_investment": "1.5亿元", "construction_investment": 1234567.89}"#,
+    )
+    .expect("valid");
     let id = program.fact_id("total_investment").expect("declared");
-    assert_eq!(facts.get(id).map(ToString::to_string), Some("1.5亿元".to_string()));
+    assert_eq!(
+        facts.get(id).map(ToString::to_string),
+        Some("1.5亿元".to_string())
+    );
 }

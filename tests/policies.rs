@@ -1,11 +1,19 @@
 //! The bundled policies: each checks cleanly, and its article text equals its source document
 //! after the policy's own recorded repairs (so `tiao render` reproduces the law).
+#![expect(
+    clippy::expect_used,
+    reason = "a test fails loudly on a broken fixture"
+)]
 
 use std::path::{Path, PathBuf};
 
 fn policies() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("policies");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir).expect("policies/ exists").filter_map(|e| e.ok()).map(|e| e.path()).collect();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("policies/ exists")
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .collect();
     files.retain(|p| p.extension().is_some_and(|e| e == "tiao"));
     files.sort();
     files
@@ -14,14 +22,22 @@ fn policies() -> Vec<PathBuf> {
 fn compile(path: &Path) -> tiao::ir::Program {
     let text = std::fs::read_to_string(path).expect("readable policy");
     let compiled = tiao::compile(&path.display().to_string(), &text);
-    assert!(compiled.diagnostics.is_empty(), "{} has diagnostics:\n{}", path.display(), compiled.render_diagnostics());
+    assert!(
+        compiled.diagnostics.is_empty(),
+        "{} has diagnostics:\n{}",
+        path.display(),
+        compiled.render_diagnostics()
+    );
     compiled.program.expect("no errors, so a program")
 }
 
 #[test]
 fn every_bundled_policy_checks_without_warnings() {
     let files = policies();
-    assert!(files.iter().any(|p| p.ends_with("xinzhou.tiao")), "新洲 is bundled");
+    assert!(
+        files.iter().any(|p| p.ends_with("xinzhou.tiao")),
+        "新洲 is bundled"
+    );
     for p in files {
         compile(&p);
     }
@@ -32,15 +48,24 @@ fn every_bundled_policy_reproduces_its_source_text() {
     for p in policies() {
         let program = compile(&p);
         let id = &program.document.meta.id;
-        let source = p.parent().expect("in policies/").join("sources").join(format!("{id}.txt"));
-        let raw = std::fs::read_to_string(&source).unwrap_or_else(|e| panic!("{}: {e}", source.display()));
+        let source = p
+            .parent()
+            .expect("in policies/")
+            .join("sources")
+            .join(format!("{id}.txt"));
+        let raw = std::fs::read_to_string(&source)
+            .unwrap_or_else(|e| panic!("{}: {e}", source.display()));
         let mismatches = tiao::analysis::sources::compare(&program.document, &raw);
         assert!(
             mismatches.is_empty(),
             "{} differs from {}:\n{}",
             p.display(),
             source.display(),
-            mismatches.iter().map(|m| m.message.clone()).collect::<Vec<_>>().join("\n")
+            mismatches
+                .iter()
+                .map(|m| m.message.clone())
+                .collect::<Vec<_>>()
+                .join("\n")
         );
     }
 }
@@ -49,16 +74,32 @@ fn every_bundled_policy_reproduces_its_source_text() {
 fn xinzhou_has_every_article_and_no_missing_one() {
     let program = compile(&Path::new(env!("CARGO_MANIFEST_DIR")).join("policies/xinzhou.tiao"));
     let numbers: Vec<u32> = program.document.articles.iter().map(|a| a.number).collect();
-    assert_eq!(numbers, (1..=25).collect::<Vec<_>>(), "新洲 has 25 articles (第一条…第二十五条)");
+    assert_eq!(
+        numbers,
+        (1..=25).collect::<Vec<_>>(),
+        "新洲 has 25 articles (第一条…第二十五条)"
+    );
     assert_eq!(program.document.chapters.len(), 6, "新洲 has 6 chapters");
-    let missing: Vec<u32> = program.document.articles.iter().filter(|a| a.rule_count == 0 && a.descriptive.is_none()).map(|a| a.number).collect();
-    assert!(missing.is_empty(), "articles neither encoded nor descriptive: {missing:?}");
+    let missing: Vec<u32> = program
+        .document
+        .articles
+        .iter()
+        .filter(|a| a.rule_count == 0 && a.descriptive.is_none())
+        .map(|a| a.number)
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "articles neither encoded nor descriptive: {missing:?}"
+    );
 }
 
 #[test]
 fn xinzhou_renders_as_the_official_text() {
     let program = compile(&Path::new(env!("CARGO_MANIFEST_DIR")).join("policies/xinzhou.tiao"));
-    insta::assert_snapshot!("render_xinzhou", tiao::analysis::render::render(&program.document));
+    insta::assert_snapshot!(
+        "render_xinzhou",
+        tiao::analysis::render::render(&program.document)
+    );
 }
 
 #[test]
@@ -81,7 +122,11 @@ chapter "第一章 总则" {
     let raw = "示例\n第一章 总则\n第一条 为加强管理,制定本办法。\n";
     let mismatches = tiao::analysis::sources::compare(&program.document, raw);
     assert_eq!(mismatches.len(), 1);
-    assert!(mismatches[0].message.contains("matches nothing"), "{}", mismatches[0].message);
+    assert!(
+        mismatches[0].message.contains("matches nothing"),
+        "{}",
+        mismatches[0].message
+    );
     // and a text that differs from the source is reported with its article
     let raw2 = "示例\n—9—\n第一章 总则\n第一条 为加强管理,制定本细则。\n";
     let mismatches = tiao::analysis::sources::compare(&program.document, raw2);

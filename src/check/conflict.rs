@@ -25,7 +25,10 @@ struct Bounds {
     unit: Option<fn(Decimal) -> Value>,
 }
 
-fn numeric(v: &Value) -> Option<(Decimal, fn(Decimal) -> Value)> {
+/// Rebuilds a value of the same unit from a number.
+type Unit = fn(Decimal) -> Value;
+
+fn numeric(v: &Value) -> Option<(Decimal, Unit)> {
     match v {
         Value::Money(d) => Some((*d, Value::Money)),
         Value::Percent(d) => Some((*d, Value::Percent)),

@@ -1103,7 +1103,7 @@ impl<'r, 'a> Checker<'r, 'a> {
         let arity = match builtin {
             Builtin::Known | Builtin::EndOfYear | Builtin::Year => 1,
             Builtin::MakeDate => 3,
-            Builtin::Min | Builtin::Max => 2,
+            Builtin::Min | Builtin::Max | Builtin::PeriodEnd => 2,
         };
         if args.len() != arity {
             self.errors.push(CheckError::WrongArity {
@@ -1114,7 +1114,7 @@ impl<'r, 'a> Checker<'r, 'a> {
             });
             // keep the call's own result type so that no second error follows from this one
             let ty = match builtin {
-                Builtin::EndOfYear | Builtin::MakeDate => Type::Date,
+                Builtin::EndOfYear | Builtin::MakeDate | Builtin::PeriodEnd => Type::Date,
                 Builtin::Year => Type::Int,
                 Builtin::Known | Builtin::Min | Builtin::Max => Type::Bool,
             };
@@ -1148,6 +1148,11 @@ impl<'r, 'a> Checker<'r, 'a> {
                     }
                 }
                 Self::mk(K::Call(builtin, xs), Type::Date, span)
+            }
+            Builtin::PeriodEnd => {
+                let d = self.date_expr(env, &args[0]);
+                let p = self.period(env, &args[1]);
+                Self::mk(K::Call(builtin, vec![d, p]), Type::Date, span)
             }
             Builtin::Min | Builtin::Max => {
                 let x = self.expr(env, &args[0], None);

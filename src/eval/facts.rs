@@ -90,9 +90,10 @@ fn locate(text: &str, field: &str) -> (usize, usize) {
 /// Parse money: a JSON number of yuan or a string such as `"500万元"`, `"1.5亿元"`, `"5000元"`.
 pub fn parse_money(s: &str) -> Option<Decimal> {
     let s = s.trim().replace([',', '，'], "");
-    let (num, factor) = if let Some(n) = s.strip_suffix("亿元") {
+    let (num, factor) = if let Some(n) = s.strip_suffix("亿元").or_else(|| s.strip_suffix("億元"))
+    {
         (n, Decimal::from(100_000_000u64))
-    } else if let Some(n) = s.strip_suffix("万元") {
+    } else if let Some(n) = s.strip_suffix("万元").or_else(|| s.strip_suffix("萬元")) {
         (n, Decimal::from(10_000u32))
     } else if let Some(n) = s.strip_suffix('元') {
         (n, Decimal::ONE)
@@ -119,8 +120,10 @@ pub fn parse_duration(s: &str) -> Option<PeriodKey> {
     let digits: String = s.chars().take_while(|c| c.is_ascii_digit()).collect();
     let amount: u32 = digits.parse().ok()?;
     let unit = match s[digits.len()..].trim() {
-        "个工作日" | "工作日" | "working days" | "working day" => PeriodUnit::WorkingDays,
-        "个月" | "月" | "months" | "month" => PeriodUnit::Months,
+        "个工作日" | "個工作日" | "工作日" | "working days" | "working day" => {
+            PeriodUnit::WorkingDays
+        }
+        "个月" | "個月" | "月" | "months" | "month" => PeriodUnit::Months,
         "年" | "years" | "year" => PeriodUnit::Years,
         "日" | "天" | "days" | "day" => PeriodUnit::Days,
         _ => return None,

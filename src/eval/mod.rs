@@ -712,6 +712,9 @@ impl<'a> Evaluator<'a> {
                     b.clone()
                 }
             }
+            (Builtin::PeriodEnd, [Value::Date(d), Value::Duration(p)]) => {
+                Value::Date(period_end(self.cal, *d, p.to_period()).map_err(EvalError::Calendar)?)
+            }
             _ => Value::Bool(false),
         }))
     }
@@ -854,7 +857,12 @@ pub fn citation_text(c: &Citation, script: &crate::ir::Script) -> String {
     }
     if let Some(i) = &c.item {
         let label = i.trim_end_matches(['.', '、', '．']);
-        s.push_str(&format!("第{label}项"));
+        let xiang = if *script == crate::ir::Script::Traditional {
+            "項"
+        } else {
+            "项"
+        };
+        s.push_str(&format!("第{label}{xiang}"));
     }
     s
 }

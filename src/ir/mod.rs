@@ -172,16 +172,20 @@ pub enum Builtin {
     MakeDate,
     Min,
     Max,
+    /// `period_end(date, duration)`: the last day of a legal period (《民法典》第201–203条),
+    /// the same day a `within` deadline falls on.
+    PeriodEnd,
 }
 
 impl Builtin {
-    pub const ALL: [(&'static str, Builtin); 6] = [
+    pub const ALL: [(&'static str, Builtin); 7] = [
         ("known", Builtin::Known),
         ("end_of_year", Builtin::EndOfYear),
         ("year", Builtin::Year),
         ("date", Builtin::MakeDate),
         ("min", Builtin::Min),
         ("max", Builtin::Max),
+        ("period_end", Builtin::PeriodEnd),
     ];
 }
 

@@ -488,22 +488,18 @@ impl<'a> Resolver<'a> {
                     has_in_force = true;
                     self.in_force_article = *article;
                 }
-                MetaField::Jurisdiction { level, .. } => {
-                    if !LEVELS.contains(&level.name.as_str()) {
-                        self.errors.push(ResolveError::BadLevel {
-                            level: level.name.clone(),
-                            span: level.span,
-                            suggestion: did_you_mean(&level.name, LEVELS).map(str::to_string),
-                        });
-                    }
+                MetaField::Jurisdiction { level, .. } if !LEVELS.contains(&level.name.as_str()) => {
+                    self.errors.push(ResolveError::BadLevel {
+                        level: level.name.clone(),
+                        span: level.span,
+                        suggestion: did_you_mean(&level.name, LEVELS).map(str::to_string),
+                    });
                 }
-                MetaField::Script(s) => {
-                    if s.name != "simplified" && s.name != "traditional" {
-                        self.errors.push(ResolveError::BadScript {
-                            script: s.name.clone(),
-                            span: s.span,
-                        });
-                    }
+                MetaField::Script(s) if s.name != "simplified" && s.name != "traditional" => {
+                    self.errors.push(ResolveError::BadScript {
+                        script: s.name.clone(),
+                        span: s.span,
+                    });
                 }
                 MetaField::Unknown { name, .. } => {
                     self.errors.push(ResolveError::UnknownMetadataField {

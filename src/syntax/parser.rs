@@ -1094,8 +1094,8 @@ impl Builder {
                 let mut it = p.into_inner();
                 let n = it.next().map(|n| self.number(&n)).unwrap_or_default();
                 let factor = match it.next().map(|u| u.as_str()) {
-                    Some("亿元") => Decimal::from(100_000_000u64),
-                    Some("万元") => Decimal::from(10_000u64),
+                    Some("亿元" | "億元") => Decimal::from(100_000_000u64),
+                    Some("万元" | "萬元") => Decimal::from(10_000u64),
                     _ => Decimal::ONE,
                 };
                 match n.checked_mul(factor) {
