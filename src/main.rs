@@ -464,10 +464,7 @@ fn coverage(policies: &[PathBuf], scenarios_dir: &Path, markdown: bool) -> ExitC
         rows.push(report);
     }
     if markdown {
-        println!(
-            "| document | number | jurisdiction | in force | articles | encoded | descriptive | missing | provisions tested |"
-        );
-        println!("|---|---|---|---|---|---|---|---|---|");
+        println!("{}", tiao::analysis::coverage::Coverage::MARKDOWN_HEADER);
         for r in &rows {
             println!("{}", r.markdown_row());
         }

@@ -133,3 +133,76 @@ chapter "第一章 总则" {
     assert_eq!(mismatches.len(), 1, "{mismatches:?}");
     assert_eq!(mismatches[0].article, 1);
 }
+
+fn scenario_cases_by_policy() -> Vec<(PathBuf, tiao::scenario::ScenarioFile)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios");
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(&dir)
+        .expect("tests/scenarios exists")
+        .filter_map(|e| e.ok())
+    {
+        let p = e.path();
+        if p.extension().is_some_and(|x| x == "json") {
+            let s = tiao::scenario::parse(&std::fs::read_to_string(&p).expect("readable"))
+                .expect("valid scenario file");
+            let target = p.parent().expect("in a folder").join(&s.policy);
+            out.push((
+                std::fs::canonicalize(&target).expect("the scenario's policy exists"),
+                s,
+            ));
+        }
+    }
+    out
+}
+
+/// The README's table of bundled policies is what `tiao coverage --markdown` prints, and every
+/// bundled document is fully encoded and tested.
+#[test]
+fn readme_table_matches_coverage() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README");
+    let start = readme
+        .find("<!-- coverage-table:start -->")
+        .expect("table start marker");
+    let end = readme
+        .find("<!-- coverage-table:end -->")
+        .expect("table end marker");
+    let table: Vec<&str> = readme[start..end]
+        .lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .collect();
+    let scenarios = scenario_cases_by_policy();
+    let order = ["xinzhou", "yantai", "tengzhou", "jingle", "jiangxi"];
+    let mut expected: Vec<String> = tiao::analysis::coverage::Coverage::MARKDOWN_HEADER
+        .lines()
+        .map(str::to_string)
+        .collect();
+    for id in order {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("policies/{id}.tiao"));
+        let program = compile(&path);
+        let canon = std::fs::canonicalize(&path).expect("exists");
+        let cases: Vec<&tiao::scenario::Case> = scenarios
+            .iter()
+            .filter(|(p, _)| *p == canon)
+            .flat_map(|(_, s)| s.cases.iter())
+            .collect();
+        let report = tiao::analysis::coverage::coverage(&program, &cases);
+        assert_eq!(
+            report.missing, 0,
+            "{id}: articles missing: {:?}",
+            report.missing_articles
+        );
+        assert!(
+            report.untested.is_empty(),
+            "{id}: provisions without a test: {:?}",
+            report.untested
+        );
+        expected.push(report.markdown_row());
+    }
+    assert_eq!(
+        table,
+        expected.iter().map(String::as_str).collect::<Vec<_>>(),
+        "regenerate with `tiao coverage policies/{{xinzhou,yantai,tengzhou,jingle,jiangxi}}.tiao --markdown`"
+    );
+}

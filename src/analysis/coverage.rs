@@ -143,9 +143,13 @@ impl Coverage {
         s
     }
 
+    /// The header of the Markdown table whose rows [`Coverage::markdown_row`] prints.
+    pub const MARKDOWN_HEADER: &'static str = "| policy | document | number | jurisdiction | in force | articles | encoded | descriptive | missing | provisions tested |\n|---|---|---|---|---|---|---|---|---|---|";
+
     pub fn markdown_row(&self) -> String {
         format!(
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {}/{} |",
+            "| `{}` | {} | {} | {} | {} | {} | {} | {} | {} | {}/{} |",
+            self.id,
             self.title,
             self.number,
             self.jurisdiction,
