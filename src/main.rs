@@ -272,7 +272,7 @@ fn run_eval(
             let v = eval::verdict::to_json(&program, &facts, &evaluation);
             println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
         }
-        OutputFormat::Text => print!("{}", eval::verdict::to_text(&program, &facts, &evaluation)),
+        OutputFormat::Text => print!("{}", eval::verdict::to_text(&program, &evaluation)),
     }
     let trouble = evaluation
         .concepts

@@ -60,6 +60,9 @@ pub struct ExpectConcept {
 #[serde(deny_unknown_fields)]
 pub struct ExpectObligation {
     pub status: String,
+    /// For a yearly duty: which year's instance.
+    #[serde(default)]
+    pub year: Option<i32>,
     #[serde(default)]
     pub due: Option<String>,
     #[serde(default)]
@@ -203,6 +206,7 @@ pub fn run_case(program: &Program, case: &Case) -> CaseResult {
         let candidates: Vec<&J> = obligations
             .iter()
             .filter(|o| o["id"] == J::String(name.clone()))
+            .filter(|o| want.year.is_none_or(|y| o.get("year") == Some(&J::from(y))))
             .collect();
         let Some(o) = candidates
             .iter()
@@ -211,7 +215,13 @@ pub fn run_case(program: &Program, case: &Case) -> CaseResult {
         else {
             fail(
                 &mut failures,
-                format!("{}: the policy has no obligation `{name}`", want.article),
+                match want.year {
+                    Some(y) => format!(
+                        "{}: obligation `{name}` has no instance for {y}",
+                        want.article
+                    ),
+                    None => format!("{}: the policy has no obligation `{name}`", want.article),
+                },
             );
             continue;
         };

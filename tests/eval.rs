@@ -308,3 +308,47 @@ fn facts_errors_name_the_field_and_its_place() {
         Some("1.5亿元".to_string())
     );
 }
+
+#[test]
+fn a_yearly_duty_has_one_instance_per_year_of_construction() {
+    // 新洲第十五条: 在建设期内每年年底之前形成项目绩效评价报告. Construction 2023-05-10 .. 2025-06-30:
+    // the year ends inside it are 2023-12-31 and 2024-12-31 (2025-12-31 is after completion).
+    let p = format!(
+        "{HEADER}fact reports_on: set of date \"报告形成之日\"
+article 15 {{ para \"在建设期内每年年底之前形成项目绩效评价报告。\" {{
+    obligation annual_performance_report: reports_on every year by 12-31 from construction_started_on until completed_on
+  }} }}"
+    );
+    let v = verdict(
+        &p,
+        r#"{"construction_started_on": "2023-05-10", "completed_on": "2025-06-30", "reports_on": ["2023-12-29"]}"#,
+        day(2025, 8, 1),
+    );
+    let instances: Vec<(i64, String, String)> = v["obligations"]
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|o| {
+            (
+                o["year"].as_i64().unwrap_or(0),
+                o["due"].as_str().unwrap_or("").to_string(),
+                o["status"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        instances,
+        vec![
+            (2023, "2023-12-31".into(), "met".into()),
+            (2024, "2024-12-31".into(), "overdue".into())
+        ]
+    );
+    // while completion is unknown, instances run up to the evaluation year
+    let v = verdict(
+        &p,
+        r#"{"construction_started_on": "2023-05-10"}"#,
+        day(2024, 6, 1),
+    );
+    assert_eq!(v["obligations"].as_array().map(Vec::len), Some(2));
+    assert_eq!(v["obligations"][1]["status"], "pending");
+}

@@ -439,7 +439,11 @@ impl<'r, 'a> Checker<'r, 'a> {
                     let Some(Symbol::Fact(fid)) = self.r.names.get(&act.name).copied() else {
                         continue;
                     };
-                    if facts[fid as usize].ty != Type::Date {
+                    let yearly = matches!(deadline, ast::Deadline::Yearly { .. });
+                    let act_ty = &facts[fid as usize].ty;
+                    let act_ok = *act_ty == Type::Date
+                        || (yearly && *act_ty == Type::Set(Box::new(Type::Date)));
+                    if !act_ok {
                         let found = self.tw(&facts[fid as usize].ty);
                         self.errors.push(CheckError::ActNotDate {
                             span: act.span,
@@ -459,6 +463,17 @@ impl<'r, 'a> Checker<'r, 'a> {
                         },
                         ast::Deadline::By { date } => ir::Deadline::By {
                             date: self.date_expr(&env, date),
+                        },
+                        ast::Deadline::Yearly {
+                            month,
+                            day,
+                            from,
+                            until,
+                        } => ir::Deadline::Yearly {
+                            month: *month,
+                            day: *day,
+                            from: self.date_expr(&env, from),
+                            until: until.as_ref().map(|u| self.date_expr(&env, u)),
                         },
                     };
                     let w = when.as_ref().map(|w| self.condition(&env, w));

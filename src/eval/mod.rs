@@ -138,6 +138,8 @@ pub struct ObligationResult {
     pub applies: Option<bool>,
     pub waiting_on: BTreeSet<FactId>,
     pub done_on: Option<NaiveDate>,
+    /// For a yearly duty: the year of this instance.
+    pub year: Option<i32>,
 }
 
 /// Everything `eval` computes for one project.
@@ -170,7 +172,7 @@ pub fn evaluate(
     let mut obligations = Vec::new();
     for (oi, o) in program.obligations.iter().enumerate() {
         for (ri, r) in o.rules.iter().enumerate() {
-            obligations.push(ev.obligation(oi, ri, r));
+            obligations.extend(ev.obligation(oi, ri, r));
         }
     }
     Evaluation {
@@ -411,7 +413,8 @@ impl<'a> Evaluator<'a> {
         (Outcome::Unknown(waits), rules, false)
     }
 
-    fn obligation(&mut self, oi: usize, ri: usize, r: &ObligationRule) -> ObligationResult {
+    /// The results of one obligation rule: one, or one per year for a yearly duty.
+    fn obligation(&mut self, oi: usize, ri: usize, r: &ObligationRule) -> Vec<ObligationResult> {
         let mut res = ObligationResult {
             obligation: oi,
             rule: ri,
@@ -422,12 +425,13 @@ impl<'a> Evaluator<'a> {
             applies: Some(true),
             waiting_on: BTreeSet::new(),
             done_on: None,
+            year: None,
         };
         if let Some(w) = &r.when {
             match self.expr(w, &r.source) {
                 Ok(Tri::Known(Value::Bool(false))) => {
                     res.applies = Some(false);
-                    return res;
+                    return vec![res];
                 }
                 Ok(Tri::Known(_)) => {}
                 Ok(Tri::Unknown(waits)) => {
@@ -436,9 +440,18 @@ impl<'a> Evaluator<'a> {
                 }
                 Err(e) => {
                     res.status = Err(e);
-                    return res;
+                    return vec![res];
                 }
             }
+        }
+        if let Deadline::Yearly {
+            month,
+            day,
+            from,
+            until,
+        } = &r.deadline
+        {
+            return self.yearly(res, r, (*month, *day), from, until.as_ref());
         }
         let window = match &r.deadline {
             Deadline::Within { period, after } => self.window(None, period, after, &r.source),
@@ -452,11 +465,12 @@ impl<'a> Evaluator<'a> {
                 Ok(_) => Ok(None),
                 Err(e) => Err(e),
             },
+            Deadline::Yearly { .. } => Ok(None),
         };
         let (earliest, due) = match window {
             Err(e) => {
                 res.status = Err(e);
-                return res;
+                return vec![res];
             }
             Ok(None) => {
                 // the triggering date is not known: the duty has not started
@@ -465,7 +479,7 @@ impl<'a> Evaluator<'a> {
                 {
                     collect_facts(after, &mut res.waiting_on);
                 }
-                return res;
+                return vec![res];
             }
             Ok(Some(w)) => w,
         };
@@ -493,7 +507,88 @@ impl<'a> Evaluator<'a> {
             }
             None => Status::Overdue,
         });
-        res
+        vec![res]
+    }
+
+    /// A yearly duty: one instance for each year whose due day falls on or after `from` and on
+    /// or before `until` (up to the evaluation year while `until` is not known). An instance is
+    /// met by an act dated within the year before its due day.
+    fn yearly(
+        &mut self,
+        template: ObligationResult,
+        r: &ObligationRule,
+        (month, day): (u32, u32),
+        from: &Expr,
+        until: Option<&Expr>,
+    ) -> Vec<ObligationResult> {
+        let mut res = template;
+        let start = match self.expr(from, &r.source) {
+            // a start recorded for a later day has not happened yet on the evaluation date
+            Ok(Tri::Known(Value::Date(d))) if d > self.as_of => return vec![res],
+            Ok(Tri::Known(Value::Date(d))) => d,
+            Ok(_) => {
+                collect_facts(from, &mut res.waiting_on);
+                return vec![res];
+            }
+            Err(e) => {
+                res.status = Err(e);
+                return vec![res];
+            }
+        };
+        let end = match until.map(|u| self.expr(u, &r.source)) {
+            Some(Ok(Tri::Known(Value::Date(d)))) => Some(d),
+            Some(Err(e)) => {
+                res.status = Err(e);
+                return vec![res];
+            }
+            _ => None,
+        };
+        let acts: Vec<NaiveDate> = match self.facts.get(r.act) {
+            Some(Value::Date(d)) => vec![*d],
+            Some(Value::Set(items)) => items
+                .iter()
+                .filter_map(|v| {
+                    if let Value::Date(d) = v {
+                        Some(*d)
+                    } else {
+                        None
+                    }
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        let mut out = Vec::new();
+        for year in start.year()..=self.as_of.year() {
+            let Some(due) = NaiveDate::from_ymd_opt(year, month, day) else {
+                continue;
+            };
+            if due < start || end.is_some_and(|e| e < due) {
+                continue;
+            }
+            let opens = NaiveDate::from_ymd_opt(year - 1, month, day).unwrap_or(due);
+            let done = acts
+                .iter()
+                .copied()
+                .filter(|a| *a > opens && *a <= due)
+                .max();
+            let mut inst = res.clone();
+            inst.year = Some(year);
+            inst.due = Some(due);
+            inst.done_on = done;
+            inst.status = Ok(match done {
+                Some(_) => Status::Met,
+                None if self.as_of <= due => {
+                    inst.waiting_on.insert(r.act);
+                    Status::Pending
+                }
+                None => Status::Overdue,
+            });
+            out.push(inst);
+        }
+        if out.is_empty() {
+            out.push(res);
+        }
+        out
     }
 
     /// (earliest, due) of a deadline counted from a date, or None if that date is unknown.

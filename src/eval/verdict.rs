@@ -176,6 +176,9 @@ fn obligation_json(p: &Program, r: &ObligationResult) -> J {
     let mut m = Map::new();
     m.insert("id".into(), J::String(o.name.clone()));
     m.extend(cite_json(p, &rule.cite));
+    if let Some(y) = r.year {
+        m.insert("year".into(), json!(y));
+    }
     m.insert(
         "due".into(),
         r.due.map(|d| J::String(d.to_string())).unwrap_or(J::Null),
@@ -300,7 +303,7 @@ pub fn in_force_rule(p: &Program) -> String {
 }
 
 /// A readable summary of the same verdict, in Chinese and English.
-pub fn to_text(p: &Program, facts: &Facts, ev: &Evaluation) -> String {
+pub fn to_text(p: &Program, ev: &Evaluation) -> String {
     let meta = &p.document.meta;
     let mut out = String::new();
     out.push_str(&format!(
@@ -390,6 +393,10 @@ pub fn to_text(p: &Program, facts: &Facts, ev: &Evaluation) -> String {
             Err(e) => format!("error: {e}"),
         };
         let due = o.due.map(|d| format!(" due {d}")).unwrap_or_default();
+        let due = match o.year {
+            Some(y) => format!(" ({y}){due}"),
+            None => due,
+        };
         let earliest = o.earliest.map(|d| format!(" from {d}")).unwrap_or_default();
         out.push_str(&format!(
             "  {:<28} {status}{earliest}{due}  [{}]\n",
@@ -397,6 +404,5 @@ pub fn to_text(p: &Program, facts: &Facts, ev: &Evaluation) -> String {
             citation_text(&rule.cite, &meta.script)
         ));
     }
-    let _ = facts;
     out
 }

@@ -141,6 +141,14 @@ pub enum Deadline {
     Between { from: Expr, to: Expr, after: Expr },
     /// Due on a date.
     By { date: Expr },
+    /// Due each year on month-day, for every year whose due day falls between `from` and
+    /// `until` (or the evaluation date when `until` is not known).
+    Yearly {
+        month: u32,
+        day: u32,
+        from: Expr,
+        until: Option<Expr>,
+    },
 }
 
 impl Deadline {
@@ -149,6 +157,9 @@ impl Deadline {
             Deadline::Within { period, after } => vec![period, after],
             Deadline::Between { from, to, after } => vec![from, to, after],
             Deadline::By { date } => vec![date],
+            Deadline::Yearly { from, until, .. } => {
+                std::iter::once(from).chain(until.iter()).collect()
+            }
         }
     }
 }

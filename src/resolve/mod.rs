@@ -739,6 +739,12 @@ impl<'a> Resolver<'a> {
                             self.expr(after);
                         }
                         ast::Deadline::By { date } => self.expr(date),
+                        ast::Deadline::Yearly { from, until, .. } => {
+                            self.expr(from);
+                            if let Some(u) = until {
+                                self.expr(u);
+                            }
+                        }
                     }
                     if let Some(w) = when {
                         self.expr(w);

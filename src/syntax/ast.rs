@@ -245,9 +245,25 @@ pub enum RuleKind {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Deadline {
-    Within { period: Expr, after: Expr },
-    Between { from: Expr, to: Expr, after: Expr },
-    By { date: Expr },
+    Within {
+        period: Expr,
+        after: Expr,
+    },
+    Between {
+        from: Expr,
+        to: Expr,
+        after: Expr,
+    },
+    By {
+        date: Expr,
+    },
+    /// `every year by MM-DD from E [until E]`: one instance per year.
+    Yearly {
+        month: u32,
+        day: u32,
+        from: Expr,
+        until: Option<Expr>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -824,6 +824,28 @@ impl Builder {
                         let after = self.expr(d.nth(1)?);
                         Deadline::Between { from, to, after }
                     }
+                    Rule::yearly_deadline => {
+                        // skip `year` and `by`
+                        let md = d.nth(2)?;
+                        let md_span = self.span(&md);
+                        let mut parts = md.as_str().split('-').map(|x| x.parse::<u32>().ok());
+                        let (month, day) = (parts.next().flatten()?, parts.next().flatten()?);
+                        // a day that exists in every year (02-29 does not)
+                        if NaiveDate::from_ymd_opt(2023, month, day).is_none() {
+                            self.errors.push(SyntaxError::BadDate {
+                                span: md_span,
+                                text: md.as_str().to_string(),
+                            });
+                        }
+                        let from = self.expr(d.nth(1)?);
+                        let until = d.nth(1).map(|u| self.expr(u));
+                        Deadline::Yearly {
+                            month,
+                            day,
+                            from,
+                            until,
+                        }
+                    }
                     _ => Deadline::By {
                         date: self.expr(d.next()?),
                     },
