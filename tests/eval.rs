@@ -352,3 +352,22 @@ article 15 {{ para \"在建设期内每年年底之前形成项目绩效评价�
     assert_eq!(v["obligations"].as_array().map(Vec::len), Some(2));
     assert_eq!(v["obligations"][1]["status"], "pending");
 }
+
+#[test]
+fn a_sub_item_is_cited_with_its_item() {
+    // 滕州第九条第(二)项第1目: 建设内容被列入项目管理负面清单的, 需求审核原则上不予通过.
+    let p = format!(
+        "{HEADER}article 9 {{ para \"政务信息化项目审核流程……按以下程序组织:\" {{
+    item \"(二)需求审核。……存在下列情形的,需求审核原则上不予通过。\" {{
+      item \"1.项目建设不符合项目管理的有关规定,建设内容被列入项目管理负面清单的;\" {{
+        reason negative_list for not_supported when in_negative_list
+      }}
+    }}
+  }} }}"
+    );
+    let v = verdict(&p, r#"{"in_negative_list": true}"#, day(2025, 8, 1));
+    let reason = &v["concepts"]["not_supported"]["value"][0];
+    assert_eq!(reason["item"], "(二)");
+    assert_eq!(reason["sub_item"], "1.");
+    assert_eq!(reason["cite"], "第九条第一款第(二)项第1目");
+}

@@ -586,12 +586,14 @@ impl<'r, 'a> Checker<'r, 'a> {
                 parts: a
                     .parts
                     .iter()
-                    .map(|p| match p {
-                        ast::Part::Para(p) => ir::Part::Para {
+                    .flat_map(|p| match p {
+                        ast::Part::Para(p) => vec![ir::Part::Para {
                             text: p.text.value.clone(),
-                            items: p.items.iter().map(|i| i.text.value.clone()).collect(),
-                        },
-                        ast::Part::Item(i) => ir::Part::Item(i.text.value.clone()),
+                            items: p.items.iter().flat_map(item_lines).collect(),
+                        }],
+                        ast::Part::Item(i) => {
+                            item_lines(i).into_iter().map(ir::Part::Item).collect()
+                        }
                     })
                     .collect(),
                 descriptive: a.descriptive.as_ref().map(|d| d.value.clone()),
@@ -603,9 +605,9 @@ impl<'r, 'a> Checker<'r, 'a> {
                             ast::Part::Para(p) => p
                                 .notes
                                 .iter()
-                                .chain(p.items.iter().flat_map(|i| i.notes.iter()))
+                                .chain(p.items.iter().flat_map(item_notes))
                                 .collect::<Vec<_>>(),
-                            ast::Part::Item(i) => i.notes.iter().collect(),
+                            ast::Part::Item(i) => item_notes(i),
                         }
                     }))
                     .map(|n| n.value.clone())
@@ -1186,6 +1188,20 @@ impl<'r, 'a> Checker<'r, 'a> {
 struct Env<'p> {
     facts: &'p [ir::FactDef],
     concepts_ty: Vec<Type>,
+}
+
+/// An item's line followed by its sub-items' lines, in document order.
+fn item_lines(i: &ast::Item) -> Vec<String> {
+    std::iter::once(i.text.value.clone())
+        .chain(i.items.iter().map(|s| s.text.value.clone()))
+        .collect()
+}
+
+fn item_notes(i: &ast::Item) -> Vec<&ast::Str> {
+    i.notes
+        .iter()
+        .chain(i.items.iter().flat_map(|s| s.notes.iter()))
+        .collect()
 }
 
 fn repair(r: &ast::Repair) -> ir::Repair {

@@ -958,6 +958,10 @@ pub fn citation_text(c: &Citation, script: &crate::ir::Script) -> String {
             "项"
         };
         s.push_str(&format!("第{label}{xiang}"));
+        if let Some(sub) = &c.sub_item {
+            let label = sub.trim_end_matches(['.', '、', '．']);
+            s.push_str(&format!("第{label}目"));
+        }
     }
     s
 }

@@ -46,6 +46,9 @@ fn cite_json(p: &Program, c: &Citation) -> Map<String, J> {
     if let Some(item) = &c.item {
         m.insert("item".into(), J::String(item.clone()));
     }
+    if let Some(sub) = &c.sub_item {
+        m.insert("sub_item".into(), J::String(sub.clone()));
+    }
     m.insert("cite".into(), J::String(citation_text(c, script)));
     m
 }

@@ -70,6 +70,8 @@ pub struct Citation {
     pub paragraph: Option<u32>,
     /// The item's label as written (`(一)`, `1.`), if the rule sits in an item.
     pub item: Option<String>,
+    /// The sub-item's (目) label, if the rule sits in a labelled sub-item.
+    pub sub_item: Option<String>,
 }
 
 #[derive(Debug, Clone)]

@@ -589,6 +589,7 @@ impl<'a> Resolver<'a> {
                     article: a.number,
                     paragraph: None,
                     item: None,
+                    sub_item: None,
                 },
                 text: first_text.clone(),
             });
@@ -605,6 +606,7 @@ impl<'a> Resolver<'a> {
                                 article: a.number,
                                 paragraph: Some(para_no),
                                 item: None,
+                                sub_item: None,
                             },
                             text: p.text.value.clone(),
                         });
@@ -640,9 +642,27 @@ impl<'a> Resolver<'a> {
                     article,
                     paragraph,
                     item: label.clone(),
+                    sub_item: None,
                 },
                 text: it.text.value.clone(),
             });
+        }
+        // sub-items (目) cite their item and their own label; an unlabelled continuation of the
+        // item cites the item
+        for sub in &it.items {
+            let sub_label = crate::ir::item_label(&sub.text.value);
+            for rule in &sub.rules {
+                self.out.rules.push(PlacedRule {
+                    rule,
+                    cite: Citation {
+                        article,
+                        paragraph,
+                        item: label.clone(),
+                        sub_item: sub_label.clone(),
+                    },
+                    text: sub.text.value.clone(),
+                });
+            }
         }
     }
 

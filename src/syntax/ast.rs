@@ -205,6 +205,8 @@ pub struct Item {
     pub text: Str,
     pub rules: Vec<Rule>,
     pub notes: Vec<Str>,
+    /// Sub-items (目) and continuation paragraphs of the item, one level deep.
+    pub items: Vec<Item>,
     pub span: Span,
 }
 

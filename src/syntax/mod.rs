@@ -124,10 +124,10 @@ impl SyntaxError {
                     .with_help("amounts are exact decimals of at most 28 digits")
             }
             SyntaxError::NestedItem { span } => {
-                Diagnostic::error("E0007", "an item cannot contain another item")
-                    .with_label(*span, "nested item")
+                Diagnostic::error("E0007", "items nest only one level deep")
+                    .with_label(*span, "an item inside a sub-item")
                     .with_help(
-                        "items (项) belong to a paragraph (款); write them one after another",
+                        "a paragraph (款) holds items (项) and an item holds sub-items (目); write deeper levels one after another",
                     )
             }
             SyntaxError::Repeated { span, what } => {

@@ -731,7 +731,12 @@ impl Builder {
         para
     }
 
+    /// An item (项); `depth` 1 is a sub-item (目), below which nothing may nest.
     fn item(&mut self, p: P) -> Item {
+        self.item_at(p, 0)
+    }
+
+    fn item_at(&mut self, p: P, depth: u8) -> Item {
         let span = self.span(&p);
         let mut it = p.into_inner().skip(1);
         let text = it.next().map(|s| self.string(s)).unwrap_or(Str {
@@ -742,13 +747,18 @@ impl Builder {
             text,
             rules: Vec::new(),
             notes: Vec::new(),
+            items: Vec::new(),
             span,
         };
         if let Some(block) = it.next() {
             for x in block.into_inner() {
                 match x.as_rule() {
+                    Rule::item if depth == 0 => {
+                        let sub = self.item_at(x, 1);
+                        item.items.push(sub);
+                    }
                     Rule::item => {
-                        let nested = self.item(x);
+                        let nested = self.item_at(x, 1);
                         self.errors
                             .push(SyntaxError::NestedItem { span: nested.span });
                     }
