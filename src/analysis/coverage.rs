@@ -53,40 +53,36 @@ pub fn coverage(p: &Program, cases: &[&Case]) -> Coverage {
             }
         })
     };
+    // every provision: (concept or obligation, is an obligation, citation, rule source)
+    let provisions_iter = p
+        .concepts
+        .iter()
+        .flat_map(|c| {
+            let rules = c
+                .rules
+                .iter()
+                .map(move |r| (&c.name, false, &r.cite, &r.source));
+            rules.chain(
+                c.reasons
+                    .iter()
+                    .map(move |r| (&c.name, false, &r.cite, &r.source)),
+            )
+        })
+        .chain(p.obligations.iter().flat_map(|o| {
+            o.rules
+                .iter()
+                .map(move |r| (&o.name, true, &r.cite, &r.source))
+        }));
     let mut provisions = 0;
     let mut untested = Vec::new();
-    for c in &p.concepts {
-        for r in &c.rules {
-            provisions += 1;
-            if !tested(&c.name, r.cite.article, false) {
-                untested.push((
-                    article_heading(r.cite.article, script),
-                    c.name.clone(),
-                    r.source.clone(),
-                ));
-            }
-        }
-        for r in &c.reasons {
-            provisions += 1;
-            if !tested(&c.name, r.cite.article, false) {
-                untested.push((
-                    article_heading(r.cite.article, script),
-                    c.name.clone(),
-                    r.source.clone(),
-                ));
-            }
-        }
-    }
-    for o in &p.obligations {
-        for r in &o.rules {
-            provisions += 1;
-            if !tested(&o.name, r.cite.article, true) {
-                untested.push((
-                    article_heading(r.cite.article, script),
-                    o.name.clone(),
-                    r.source.clone(),
-                ));
-            }
+    for (name, obligation, cite, source) in provisions_iter {
+        provisions += 1;
+        if !tested(name, cite.article, obligation) {
+            untested.push((
+                article_heading(cite.article, script),
+                name.clone(),
+                source.clone(),
+            ));
         }
     }
     let meta = &doc.meta;

@@ -634,33 +634,25 @@ impl<'a> Resolver<'a> {
     }
 
     fn item_rules(&mut self, article: u32, paragraph: Option<u32>, it: &'a ast::Item) {
-        let label = crate::ir::item_label(&it.text.value);
-        for rule in &it.rules {
-            self.out.rules.push(PlacedRule {
-                rule,
-                cite: Citation {
-                    article,
-                    paragraph,
-                    item: label.clone(),
-                    sub_item: None,
-                },
-                text: it.text.value.clone(),
-            });
-        }
+        let item = crate::ir::item_label(&it.text.value);
         // sub-items (目) cite their item and their own label; an unlabelled continuation of the
         // item cites the item
-        for sub in &it.items {
-            let sub_label = crate::ir::item_label(&sub.text.value);
-            for rule in &sub.rules {
+        let parts = std::iter::once((it, None)).chain(
+            it.items
+                .iter()
+                .map(|sub| (sub, crate::ir::item_label(&sub.text.value))),
+        );
+        for (part, sub_item) in parts {
+            for rule in &part.rules {
                 self.out.rules.push(PlacedRule {
                     rule,
                     cite: Citation {
                         article,
                         paragraph,
-                        item: label.clone(),
-                        sub_item: sub_label.clone(),
+                        item: item.clone(),
+                        sub_item: sub_item.clone(),
                     },
-                    text: sub.text.value.clone(),
+                    text: part.text.value.clone(),
                 });
             }
         }
