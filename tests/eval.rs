@@ -371,3 +371,46 @@ fn a_sub_item_is_cited_with_its_item() {
     assert_eq!(reason["sub_item"], "1.");
     assert_eq!(reason["cite"], "第九条第一款第(二)项第1目");
 }
+
+#[test]
+fn records_and_sets_of_facts() {
+    // DESIGN §6: funding may be fiscal, joint, purchased service…; 烟台第二条 covers 政府直接投资建设、
+    // 政府与企业联合建设、政府向社会购买服务 projects.
+    let p = format!(
+        "{HEADER}enum Funding \"资金来源\" {{ fiscal \"财政资金\", joint \"政府与企业联合建设\", purchased_service \"政府向社会购买服务\", private \"社会资本\" }}
+record Contract \"合同\" {{ amount: money, signed_on: date }}
+fact funding_sources: set of Funding \"资金来源\"
+fact main_contract: Contract \"主合同\"
+concept government_funded: bool default false \"政府投资或购买服务\"
+concept large_contract: bool default false \"大额合同\"
+article 2 {{ para \"本办法中的政务信息化项目是指由政府直接投资建设、政府与企业联合建设、政府向社会购买服务……的政务信息化项目。\" {{
+    define government_funded = fiscal in funding_sources or joint in funding_sources or purchased_service in funding_sources
+    define large_contract = main_contract.amount >= 500万元 and main_contract.signed_on >= 2022-07-01
+  }} }}"
+    );
+    let v = verdict(
+        &p,
+        r#"{"funding_sources": ["private", "joint"], "main_contract": {"amount": "600万元", "signed_on": "2023-03-01"}}"#,
+        day(2024, 1, 2),
+    );
+    assert_eq!(v["concepts"]["government_funded"]["value"], true);
+    assert_eq!(v["concepts"]["large_contract"]["value"], true);
+    let v = verdict(
+        &p,
+        r#"{"funding_sources": ["private"], "main_contract": {"amount": "499万元", "signed_on": "2023-03-01"}}"#,
+        day(2024, 1, 2),
+    );
+    assert_eq!(v["concepts"]["government_funded"]["value"], false);
+    assert_eq!(v["concepts"]["large_contract"]["value"], false);
+    // a record field that is missing is an error naming the field
+    let compiled = tiao::compile("t.tiao", &p);
+    let program = compiled.program.expect("checks");
+    let errors = eval::parse_facts(&program, r#"{"main_contract": {"amount": "600万元"}}"#)
+        .expect_err("missing field");
+    assert_eq!(errors[0].field, "main_contract");
+    assert!(
+        errors[0].message.contains("signed_on"),
+        "{}",
+        errors[0].message
+    );
+}

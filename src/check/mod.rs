@@ -879,6 +879,40 @@ impl<'r, 'a> Checker<'r, 'a> {
                 Self::mk(K::Neg(Box::new(x)), ty, span)
             }
             ExprKind::Binary(op, a, b) => self.binary(env, *op, a, b, span),
+            ExprKind::Member {
+                value,
+                set,
+                negated,
+            } => {
+                let s = self.expr(env, set, None);
+                let element = match &s.ty {
+                    Type::Set(t) => Some((**t).clone()),
+                    _ => None,
+                };
+                let v = self.expr(env, value, element.as_ref());
+                match element {
+                    Some(t) if t != v.ty => self.expect(&v, &t, "an element tested for membership"),
+                    Some(_) => {}
+                    None => {
+                        let found = self.tw(&s.ty);
+                        self.errors.push(CheckError::TypeMismatch {
+                            span: s.span,
+                            expected: format!("a set of {}", self.tw(&v.ty)),
+                            found,
+                            context: "the right side of `in`",
+                        });
+                    }
+                }
+                Self::mk(
+                    K::Member {
+                        value: Box::new(v),
+                        set: Box::new(s),
+                        negated: *negated,
+                    },
+                    Type::Bool,
+                    span,
+                )
+            }
             ExprKind::In {
                 value,
                 set,

@@ -716,6 +716,20 @@ impl<'a> Evaluator<'a> {
                     Unknown(waits)
                 }
             }
+            ExprKind::Member {
+                value,
+                set,
+                negated,
+            } => {
+                let v = self.expr(value, src)?;
+                let s = self.expr(set, src)?;
+                match (&v, &s) {
+                    (Known(x), Known(Value::Set(items))) => {
+                        Known(Value::Bool(items.contains(x) != *negated))
+                    }
+                    _ => Unknown(union(&v, &s)),
+                }
+            }
             ExprKind::If(c, t, f) => match self.expr(c, src)? {
                 Known(Value::Bool(true)) => self.expr(t, src)?,
                 Known(_) => self.expr(f, src)?,

@@ -218,6 +218,12 @@ pub enum ExprKind {
         set: Vec<Expr>,
         negated: bool,
     },
+    /// `x in s` where `s` is a set-valued expression (a `set of T` fact).
+    Member {
+        value: Box<Expr>,
+        set: Box<Expr>,
+        negated: bool,
+    },
     If(Box<Expr>, Box<Expr>, Box<Expr>),
     Call(Builtin, Vec<Expr>),
     SetLit(Vec<Expr>),
@@ -237,6 +243,10 @@ impl Expr {
             ExprKind::In { value, set, .. } => {
                 value.visit(f);
                 set.iter().for_each(|e| e.visit(f));
+            }
+            ExprKind::Member { value, set, .. } => {
+                value.visit(f);
+                set.visit(f);
             }
             ExprKind::If(a, b, c) => {
                 a.visit(f);

@@ -855,6 +855,10 @@ impl<'a> Resolver<'a> {
                 self.expr(value);
                 set.iter().for_each(|x| self.expr(x));
             }
+            ExprKind::Member { value, set, .. } => {
+                self.expr(value);
+                self.expr(set);
+            }
             ExprKind::If(a, b, c) => {
                 self.expr(a);
                 self.expr(b);

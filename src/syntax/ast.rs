@@ -335,6 +335,12 @@ pub enum ExprKind {
         set: Vec<Expr>,
         negated: bool,
     },
+    /// `x in s` where `s` is a set-valued expression (a `set of T` fact).
+    Member {
+        value: Box<Expr>,
+        set: Box<Expr>,
+        negated: bool,
+    },
     If(Box<Expr>, Box<Expr>, Box<Expr>),
     Call(Ident, Vec<Expr>),
     Set(Vec<Expr>),

@@ -967,10 +967,23 @@ impl Builder {
                     }
                     Rule::k_not | Rule::k_in => {
                         let negated = next.as_rule() == Rule::k_not;
-                        let set = it.find(|x| x.as_rule() == Rule::set_lit);
-                        let items = set
-                            .map(|s| s.into_inner().map(|x| self.expr(x)).collect())
-                            .unwrap_or_default();
+                        let Some(set) =
+                            it.find(|x| matches!(x.as_rule(), Rule::set_lit | Rule::add_expr))
+                        else {
+                            return lhs;
+                        };
+                        if set.as_rule() == Rule::add_expr {
+                            let set = self.expr(set);
+                            return Expr {
+                                kind: ExprKind::Member {
+                                    value: Box::new(lhs),
+                                    set: Box::new(set),
+                                    negated,
+                                },
+                                span,
+                            };
+                        }
+                        let items = set.into_inner().map(|x| self.expr(x)).collect();
                         Expr {
                             kind: ExprKind::In {
                                 value: Box::new(lhs),
