@@ -69,6 +69,15 @@ enum Command {
     },
     /// List the facts a policy reads, with their types.
     Facts { policy: PathBuf },
+    /// List how each threshold rule reads the boundary words of its text (以上, 以下, 超过, 不满…)
+    /// and flag readings that differ from 《民法典》第1259条.
+    Lint {
+        #[arg(required = true)]
+        policies: Vec<PathBuf>,
+        /// List every reading, not only those that differ.
+        #[arg(long)]
+        all: bool,
+    },
     /// Run scenario files (JSON: facts, as-of date, expected values with their articles).
     Test {
         #[arg(required = true)]
@@ -113,6 +122,7 @@ fn main() -> ExitCode {
         Command::Render { policy, article } => render(&policy, article),
         Command::Facts { policy } => list_facts(&policy),
         Command::Test { files } => run_tests(&files),
+        Command::Lint { policies, all } => lint(&policies, all),
         Command::SourceCheck { policy, source } => source_check(&policy, source.as_deref()),
         Command::Coverage {
             policies,
@@ -474,4 +484,47 @@ fn coverage(policies: &[PathBuf], scenarios_dir: &Path, markdown: bool) -> ExitC
     } else {
         ExitCode::SUCCESS
     }
+}
+
+fn lint(policies: &[PathBuf], all: bool) -> ExitCode {
+    for path in policies {
+        let text = match read(path) {
+            Ok(t) => t,
+            Err(code) => return code,
+        };
+        let compiled = tiao::compile(&path.display().to_string(), &text);
+        let Some(program) = compiled.program.as_ref() else {
+            print_diagnostics(&compiled, ErrorFormat::Human);
+            return ExitCode::from(1);
+        };
+        let script = &program.document.meta.script;
+        let readings = tiao::analysis::boundaries::boundary_readings(program, |e| {
+            compiled.sources.slice(e.span).to_string()
+        });
+        let differing = readings.iter().filter(|r| !r.follows_civil_code).count();
+        println!(
+            "{}: {} threshold readings, {differing} differ from 《民法典》第1259条",
+            path.display(),
+            readings.len()
+        );
+        for r in readings.iter().filter(|r| all || !r.follows_civil_code) {
+            let mark = if r.follows_civil_code {
+                "follows"
+            } else {
+                "DIFFERS"
+            };
+            let law = if r.text_includes {
+                "includes"
+            } else {
+                "excludes"
+            };
+            println!(
+                "  {mark:<7} {}: «{}» {law} the amount under 第1259条; rule: {}",
+                tiao::eval::citation_text(&r.cite, script),
+                r.phrase,
+                r.comparison
+            );
+        }
+    }
+    ExitCode::SUCCESS
 }

@@ -206,3 +206,57 @@ fn readme_table_matches_coverage() {
         "regenerate with `tiao coverage policies/{{xinzhou,yantai,tengzhou,jingle,jiangxi}}.tiao --markdown`"
     );
 }
+
+/// 《民法典》第1259条: 以上、以下 include the number, 超过、不满 exclude it. The bundled policies
+/// depart from it in exactly two places, each on purpose and explained in a note:
+/// 新洲 Art. 7 defines 以上 as 含本数, so its 20万元以下 excludes 20万元; 烟台 Art. 23 reads
+/// 500萬元以下 as "the rest" because 500萬元及以上 already claims 500萬元 (the document's overlap).
+#[test]
+fn boundary_readings_differ_from_the_civil_code_only_where_noted() {
+    let mut differing = Vec::new();
+    for p in policies() {
+        let text = std::fs::read_to_string(&p).expect("readable");
+        let compiled = tiao::compile(&p.display().to_string(), &text);
+        let program = compiled.program.as_ref().expect("checks");
+        let readings = tiao::analysis::boundaries::boundary_readings(program, |e| {
+            compiled.sources.slice(e.span).to_string()
+        });
+        for r in readings.into_iter().filter(|r| !r.follows_civil_code) {
+            let article = program
+                .document
+                .article(r.cite.article)
+                .expect("cited article exists");
+            assert!(
+                !article.notes.is_empty(),
+                "{} article {}: a reading that differs needs a note",
+                p.display(),
+                r.cite.article
+            );
+            differing.push((
+                program.document.meta.id.clone(),
+                r.cite.article,
+                r.phrase,
+                r.comparison,
+            ));
+        }
+    }
+    differing.sort();
+    differing.dedup();
+    assert_eq!(
+        differing,
+        vec![
+            (
+                "xinzhou".to_string(),
+                7,
+                "20万元以下".to_string(),
+                "total_investment < 20万元".to_string()
+            ),
+            (
+                "yantai".to_string(),
+                23,
+                "500萬元以下".to_string(),
+                "total_investment < 500万元".to_string()
+            ),
+        ]
+    );
+}

@@ -397,6 +397,7 @@ impl<'r, 'a> Checker<'r, 'a> {
                         when: w,
                         exception: matches!(placed.rule.kind, RuleKind::Exception { .. }),
                         cite: placed.cite.clone(),
+                        text: placed.text.clone(),
                         source,
                         span: placed.rule.span,
                     });

@@ -101,6 +101,8 @@ pub struct ConceptRule {
     /// An exception overrides every base definition of the same concept.
     pub exception: bool,
     pub cite: Citation,
+    /// The text of the item or paragraph the rule stands in.
+    pub text: String,
     /// The rule as written, for explanations.
     pub source: String,
     pub span: Span,
