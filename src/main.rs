@@ -78,6 +78,17 @@ enum Command {
         #[arg(long)]
         all: bool,
     },
+    /// Measure compiling a policy and evaluating it (with the JSON verdict) on one project.
+    Bench {
+        policy: PathBuf,
+        #[arg(long)]
+        facts: PathBuf,
+        #[arg(long, default_value = "2025-01-15")]
+        as_of: String,
+        /// Evaluations to time.
+        #[arg(long, default_value_t = 2000)]
+        iterations: u32,
+    },
     /// Run scenario files (JSON: facts, as-of date, expected values with their articles).
     Test {
         #[arg(required = true)]
@@ -123,6 +134,12 @@ fn main() -> ExitCode {
         Command::Facts { policy } => list_facts(&policy),
         Command::Test { files } => run_tests(&files),
         Command::Lint { policies, all } => lint(&policies, all),
+        Command::Bench {
+            policy,
+            facts,
+            as_of,
+            iterations,
+        } => bench(&policy, &facts, &as_of, iterations),
         Command::SourceCheck { policy, source } => source_check(&policy, source.as_deref()),
         Command::Coverage {
             policies,
@@ -526,5 +543,86 @@ fn lint(policies: &[PathBuf], all: bool) -> ExitCode {
             );
         }
     }
+    ExitCode::SUCCESS
+}
+
+fn bench(policy: &Path, facts_path: &Path, as_of: &str, iterations: u32) -> ExitCode {
+    use std::time::Instant;
+    let (text, facts_text) = match (read(policy), read(facts_path)) {
+        (Ok(t), Ok(f)) => (t, f),
+        (Err(code), _) | (_, Err(code)) => return code,
+    };
+    let Ok(as_of) = chrono::NaiveDate::parse_from_str(as_of, "%Y-%m-%d") else {
+        eprintln!("error: --as-of `{as_of}` is not a date; write YYYY-MM-DD");
+        return ExitCode::from(2);
+    };
+    let name = policy.display().to_string();
+    let mut compile_times = Vec::new();
+    let mut program = None;
+    for _ in 0..20 {
+        let start = Instant::now();
+        let compiled = tiao::compile(&name, &text);
+        compile_times.push(start.elapsed());
+        program = compiled.program;
+    }
+    let Some(program) = program else {
+        eprintln!("error: {name} does not check; run `tiao check {name}`");
+        return ExitCode::from(1);
+    };
+    let facts = match eval::parse_facts(&program, &facts_text) {
+        Ok(f) => f,
+        Err(errors) => {
+            for e in &errors {
+                eprintln!("error: {}:{e}", facts_path.display());
+            }
+            return ExitCode::from(2);
+        }
+    };
+    let iterations = iterations.max(1);
+    let mut eval_times = Vec::with_capacity(iterations as usize);
+    let mut verdict_times = Vec::with_capacity(iterations as usize);
+    for _ in 0..iterations {
+        let start = Instant::now();
+        let ev = std::hint::black_box(eval::evaluate(
+            &program,
+            &facts,
+            as_of,
+            Calendar::official(),
+        ));
+        eval_times.push(start.elapsed());
+        let start = Instant::now();
+        std::hint::black_box(eval::verdict::to_json(&program, &facts, &ev));
+        verdict_times.push(start.elapsed());
+    }
+    let median = |v: &mut Vec<std::time::Duration>| {
+        v.sort();
+        v[v.len() / 2]
+    };
+    let rules: usize = program
+        .concepts
+        .iter()
+        .map(|c| c.rules.len() + c.reasons.len())
+        .sum::<usize>()
+        + program
+            .obligations
+            .iter()
+            .map(|o| o.rules.len())
+            .sum::<usize>();
+    println!(
+        "{name}: {} articles, {rules} rules",
+        program.document.articles.len()
+    );
+    println!(
+        "  compile (parse + resolve + check, with the stdlib): median {:?} over 20 runs",
+        median(&mut compile_times)
+    );
+    println!(
+        "  evaluate one project: median {:?} over {iterations} runs",
+        median(&mut eval_times)
+    );
+    println!(
+        "  build the JSON verdict: median {:?} over {iterations} runs",
+        median(&mut verdict_times)
+    );
     ExitCode::SUCCESS
 }
