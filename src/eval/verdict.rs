@@ -260,26 +260,10 @@ pub fn to_json(p: &Program, facts: &Facts, ev: &Evaluation) -> J {
         .iter()
         .map(|o| obligation_json(p, o))
         .collect();
-    let mut notes: Vec<J> = meta
-        .notes
-        .iter()
-        .map(|n| json!({ "article": null, "note": n }))
+    let notes: Vec<J> = notes(p)
+        .into_iter()
+        .map(|(article, note)| json!({ "article": article, "note": note }))
         .collect();
-    if meta.in_force_from.is_none() {
-        notes.push(json!({ "article": null, "note": "the issue date is not given in the text, so whether the policy is in force is unknown; its rules are evaluated all the same" }));
-    }
-    if let Some(src) = &meta.issued_source {
-        notes.push(
-            json!({ "article": null, "note": format!("issue date from outside the text: {src}") }),
-        );
-    }
-    for a in &p.document.articles {
-        for n in &a.notes {
-            notes.push(
-                json!({ "article": crate::ir::article_heading(a.number, &meta.script), "note": n }),
-            );
-        }
-    }
     json!({
         "schema": SCHEMA,
         "policy": J::Object(policy),
@@ -288,6 +272,29 @@ pub fn to_json(p: &Program, facts: &Facts, ev: &Evaluation) -> J {
         "obligations": obligations,
         "notes": notes,
     })
+}
+
+/// The notes a verdict carries: (article heading or None for the policy, text). The policy's
+/// own notes, what is unknown about its dates, and every drafter's note on a reading.
+pub fn notes(p: &Program) -> Vec<(Option<String>, String)> {
+    let meta = &p.document.meta;
+    let mut out: Vec<(Option<String>, String)> =
+        meta.notes.iter().map(|n| (None, n.clone())).collect();
+    if meta.in_force_from.is_none() {
+        out.push((None, "the issue date is not given in the text, so whether the policy is in force is unknown; its rules are evaluated all the same".into()));
+    }
+    if let Some(src) = &meta.issued_source {
+        out.push((None, format!("issue date from outside the text: {src}")));
+    }
+    for a in &p.document.articles {
+        for n in &a.notes {
+            out.push((
+                Some(crate::ir::article_heading(a.number, &meta.script)),
+                n.clone(),
+            ));
+        }
+    }
+    out
 }
 
 pub fn in_force_rule(p: &Program) -> String {
@@ -406,6 +413,16 @@ pub fn to_text(p: &Program, ev: &Evaluation) -> String {
             format!("{} {}", def.name, def.doc.as_deref().unwrap_or("")),
             citation_text(&rule.cite, &meta.script)
         ));
+    }
+    let notes = notes(p);
+    if !notes.is_empty() {
+        out.push_str("\n说明 Notes\n");
+        for (article, note) in notes {
+            out.push_str(&format!(
+                "  [{}] {note}\n",
+                article.as_deref().unwrap_or("—")
+            ));
+        }
     }
     out
 }
