@@ -6,6 +6,11 @@
 //! stale repair is caught. The repaired text is cut into chapters (`第…章`) and articles
 //! (`第…条` / `第…條` at the start of a line) starting at the first chapter heading (or the first
 //! article), and each article's lines are compared with the policy's paragraphs and items.
+//!
+//! Accepted: 新洲 Art. 16 with `repair "方可—6—\n\n组织验收" => "方可组织验收"` — the page number
+//! and the page break are gone and the paragraph is one line equal to the policy's `para`.
+//! Rejected: the same article without the repair (the source line ends in `方可—6—`, reported as
+//! a difference at that character), or a repair whose FROM text is not in the source (stale).
 
 use crate::analysis::render::article_lines;
 use crate::ir::{Document, article_heading};

@@ -4,6 +4,12 @@
 //! [`Type`], and every rule carries its [`Citation`] (article, paragraph, item) and its source
 //! text, so that the interpreter can explain a value and a second backend (the JIT) can compile
 //! the same tree without looking back at the syntax.
+//!
+//! Accepted into the IR: `define supervision_required = total_investment >= 500万元` becomes a
+//! `ConceptRule` whose value is `Binary(Ge, Fact(total_investment): money, Const(5000000): money)`
+//! of type bool, cited 第二十三条第一款. Never in the IR: an unresolved name or an untyped
+//! expression — `define supervision_required = total_investmnt >= 500万元` stops at resolve
+//! (E0102), so backends need no error paths for names or types.
 
 use crate::calendar::Period;
 use crate::source::Span;
