@@ -6,6 +6,10 @@
 //! `不超过…15%`), and says whether the rule puts the boundary value where 第1259条 does. A
 //! difference is not necessarily an error — a document may define its words (新洲 Art. 7:
 //! 以上(含本数)) — but it is a reading a drafter should have made on purpose, so it is listed.
+//!
+//! Follows 第1259条: text `超过100万元`, rule `total_investment > 100万元`. Listed as differing:
+//! text `500萬元以下`, rule `total_investment < 500万元` (烟台 Art. 23, where the same paragraph
+//! also says `500萬元及以上`).
 
 use crate::ir::{Citation, Expr, ExprKind, Program};
 use crate::syntax::ast::BinOp;
