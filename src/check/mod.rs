@@ -195,6 +195,7 @@ impl CheckError {
 pub fn check(resolved: &Resolved, sources: &SourceMap) -> Result<ir::Program, Vec<CheckError>> {
     let mut c = Checker {
         r: resolved,
+        poisoned: std::collections::HashSet::new(),
         sources,
         errors: Vec::new(),
         enums: Vec::new(),
@@ -210,6 +211,9 @@ pub fn check(resolved: &Resolved, sources: &SourceMap) -> Result<ir::Program, Ve
 
 struct Checker<'r, 'a> {
     r: &'r Resolved<'a>,
+    /// Spans of placeholder expressions standing in for something already reported, so that
+    /// one mistake gives one diagnostic.
+    poisoned: std::collections::HashSet<Span>,
     sources: &'r SourceMap,
     errors: Vec<CheckError>,
     enums: Vec<ir::EnumDef>,
@@ -707,8 +711,14 @@ impl<'r, 'a> Checker<'r, 'a> {
         }
     }
 
+    /// A stand-in for an expression whose error was already reported.
+    fn placeholder(&mut self, span: Span) -> ir::Expr {
+        self.poisoned.insert(span);
+        Self::mk(ir::ExprKind::Const(Value::Bool(false)), Type::Bool, span)
+    }
+
     fn expect(&mut self, e: &ir::Expr, want: &Type, context: &'static str) {
-        if &e.ty == want {
+        if &e.ty == want || self.poisoned.contains(&e.span) {
             return;
         }
         if *want == Type::Money && e.ty == Type::Percent {
@@ -736,6 +746,9 @@ impl<'r, 'a> Checker<'r, 'a> {
 
     fn condition(&mut self, env: &Env, e: &ast::Expr) -> ir::Expr {
         let x = self.expr(env, e, Some(&Type::Bool));
+        if self.poisoned.contains(&x.span) {
+            return x;
+        }
         if x.ty != Type::Bool {
             let found = self.tw(&x.ty);
             self.errors.push(CheckError::ConditionNotBool {
@@ -748,6 +761,9 @@ impl<'r, 'a> Checker<'r, 'a> {
 
     fn date_expr(&mut self, env: &Env, e: &ast::Expr) -> ir::Expr {
         let x = self.expr(env, e, Some(&Type::Date));
+        if self.poisoned.contains(&x.span) {
+            return x;
+        }
         if x.ty != Type::Date {
             let found = self.tw(&x.ty);
             self.errors.push(CheckError::DeadlineNotDate {
@@ -760,6 +776,9 @@ impl<'r, 'a> Checker<'r, 'a> {
 
     fn period(&mut self, env: &Env, e: &ast::Expr) -> ir::Expr {
         let x = self.expr(env, e, Some(&Type::Duration));
+        if self.poisoned.contains(&x.span) {
+            return x;
+        }
         if x.ty != Type::Duration {
             if matches!(
                 x.kind,
@@ -843,7 +862,7 @@ impl<'r, 'a> Checker<'r, 'a> {
                                     record,
                                     field: field.name.clone(),
                                 });
-                                Self::mk(K::Const(Value::Bool(false)), Type::Bool, span)
+                                self.placeholder(span)
                             }
                         }
                     }
@@ -854,7 +873,7 @@ impl<'r, 'a> Checker<'r, 'a> {
                             record: found,
                             field: field.name.clone(),
                         });
-                        Self::mk(K::Const(Value::Bool(false)), Type::Bool, span)
+                        self.placeholder(span)
                     }
                 }
             }
@@ -1004,7 +1023,7 @@ impl<'r, 'a> Checker<'r, 'a> {
                     found: other.kind_word().into(),
                     context: "a name used as a value",
                 });
-                Self::mk(K::Const(Value::Bool(false)), Type::Bool, id.span)
+                self.placeholder(id.span)
             }
             None => {
                 let candidates = self.r.variants.get(&id.name).cloned().unwrap_or_default();
@@ -1020,7 +1039,7 @@ impl<'r, 'a> Checker<'r, 'a> {
                         Self::mk(K::Const(Value::Enum(e, v)), Type::Enum(EnumId(e)), id.span)
                     }
                     // unknown names were reported by the resolver
-                    None => Self::mk(K::Const(Value::Bool(false)), Type::Bool, id.span),
+                    None => self.placeholder(id.span),
                 }
             }
         }
@@ -1150,7 +1169,7 @@ impl<'r, 'a> Checker<'r, 'a> {
             .find(|(n, _)| *n == name.name)
             .map(|(_, b)| *b)
         else {
-            return Self::mk(K::Const(Value::Bool(false)), Type::Bool, span);
+            return self.placeholder(span);
         };
         let arity = match builtin {
             Builtin::Known | Builtin::EndOfYear | Builtin::Year => 1,
