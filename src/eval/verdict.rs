@@ -16,6 +16,12 @@ use crate::ir::{Citation, FactId, Program, Type};
 use crate::value::{Value, format_money, format_percent};
 use serde_json::{Map, Value as J, json};
 use std::collections::BTreeSet;
+use unicode_width::UnicodeWidthStr;
+
+/// `s` followed by spaces up to `width` display columns.
+fn pad(s: &str, width: usize) -> String {
+    format!("{s}{}", " ".repeat(width.saturating_sub(s.width())))
+}
 
 pub const SCHEMA: &str = "tiao.verdict/1";
 
@@ -331,6 +337,15 @@ pub fn to_text(p: &Program, ev: &Evaluation) -> String {
         ev.as_of,
         in_force_rule(p)
     ));
+    // names in one column, measured in display width (Chinese names are two columns a character)
+    let name_width = p
+        .concepts
+        .iter()
+        .filter(|c| c.is_decided())
+        .map(|c| c.name.width())
+        .chain(p.obligations.iter().map(|o| o.name.width()))
+        .max()
+        .unwrap_or(0);
     out.push_str("概念 Concepts\n");
     for (i, r) in ev.concepts.iter().enumerate() {
         let c = &p.concepts[i];
@@ -390,8 +405,9 @@ pub fn to_text(p: &Program, ev: &Evaluation) -> String {
             format!("  [{}]", cites.join("; "))
         };
         out.push_str(&format!(
-            "  {:<36} {value}{cite}\n",
-            format!("{} {label}", c.name)
+            "  {} {} {label}{cite}\n",
+            pad(&c.name, name_width),
+            pad(&value, 16)
         ));
     }
     out.push_str("\n义务 Obligations\n");
@@ -409,8 +425,10 @@ pub fn to_text(p: &Program, ev: &Evaluation) -> String {
         };
         let earliest = o.earliest.map(|d| format!(" from {d}")).unwrap_or_default();
         out.push_str(&format!(
-            "  {:<28} {status}{earliest}{due}  [{}]\n",
-            format!("{} {}", def.name, def.doc.as_deref().unwrap_or("")),
+            "  {} {} {}  [{}]\n",
+            pad(&def.name, name_width),
+            pad(&format!("{status}{earliest}{due}"), 16),
+            def.doc.as_deref().unwrap_or(""),
             citation_text(&rule.cite, &meta.script)
         ));
     }
