@@ -5,6 +5,29 @@
 //! value (e.g. a date outside the working-day calendar).
 
 use clap::{Parser, Subcommand, ValueEnum};
+use std::io::Write;
+
+/// Write to stdout; when the reader has gone (`tiao lint … | head`), stop quietly instead of
+/// panicking as `println!` would.
+fn emit(args: std::fmt::Arguments) {
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout.write_fmt(args) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: cannot write the output: {e}");
+        std::process::exit(2);
+    }
+}
+
+macro_rules! out {
+    ($($t:tt)*) => { emit(format_args!($($t)*)) };
+}
+
+macro_rules! outln {
+    () => { emit(format_args!("\n")) };
+    ($($t:tt)*) => {{ emit(format_args!($($t)*)); emit(format_args!("\n")); }};
+}
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use tiao::calendar::Calendar;
@@ -169,7 +192,7 @@ fn compile(path: &Path, error_format: ErrorFormat) -> Result<tiao::ir::Program, 
 fn print_diagnostics(compiled: &tiao::Compiled, error_format: ErrorFormat) {
     match error_format {
         ErrorFormat::Human => eprint!("{}", compiled.render_diagnostics()),
-        ErrorFormat::Json => println!(
+        ErrorFormat::Json => outln!(
             "{}",
             serde_json::to_string_pretty(&tiao::diagnostic::to_json(
                 &compiled.sources,
@@ -217,7 +240,7 @@ fn check(files: &[PathBuf], error_format: ErrorFormat, deny_warnings: bool) -> E
         }
     }
     if error_format == ErrorFormat::Json {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&all_json).unwrap_or_default()
         );
@@ -284,7 +307,7 @@ fn run_eval(
                             v
                         })
                         .collect();
-                    println!(
+                    outln!(
                         "{}",
                         serde_json::to_string_pretty(&items).unwrap_or_default()
                     );
@@ -297,9 +320,9 @@ fn run_eval(
     match format {
         OutputFormat::Json => {
             let v = eval::verdict::to_json(&program, &facts, &evaluation);
-            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+            outln!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
         }
-        OutputFormat::Text => print!("{}", eval::verdict::to_text(&program, &evaluation)),
+        OutputFormat::Text => out!("{}", eval::verdict::to_text(&program, &evaluation)),
     }
     let trouble = evaluation
         .concepts
@@ -320,11 +343,11 @@ fn render(policy: &Path, article: Option<u32>) -> ExitCode {
     };
     let doc = &program.document;
     match article {
-        None => print!("{}", tiao::analysis::render::render(doc)),
+        None => out!("{}", tiao::analysis::render::render(doc)),
         Some(n) => match doc.article(n) {
             Some(a) => {
                 for line in tiao::analysis::render::article_lines(doc, a) {
-                    println!("{line}");
+                    outln!("{line}");
                 }
             }
             None => {
@@ -344,7 +367,7 @@ fn list_facts(policy: &Path) -> ExitCode {
     for f in &program.facts {
         let ty = program.type_name(&f.ty);
         let origin = if f.local { "local" } else { "shared" };
-        println!(
+        outln!(
             "{:<40} {:<18} {:<7} {}",
             f.name,
             ty,
@@ -374,22 +397,22 @@ fn run_tests(files: &[PathBuf]) -> ExitCode {
             Ok(p) => p,
             Err(code) => return code,
         };
-        println!("{} ({})", f.display(), program.document.meta.title);
+        outln!("{} ({})", f.display(), program.document.meta.title);
         for case in &scenario.cases {
             let r = tiao::scenario::run_case(&program, case);
             if r.passed() {
                 passed += 1;
-                println!("  ok    {}", r.name);
+                outln!("  ok    {}", r.name);
             } else {
                 failed += 1;
-                println!("  FAIL  {}", r.name);
+                outln!("  FAIL  {}", r.name);
                 for m in &r.failures {
-                    println!("        {m}");
+                    outln!("        {m}");
                 }
             }
         }
     }
-    println!("{passed} passed, {failed} failed");
+    outln!("{passed} passed, {failed} failed");
     if failed > 0 {
         ExitCode::from(1)
     } else {
@@ -414,10 +437,10 @@ fn source_check(policy: &Path, source: Option<&Path>) -> ExitCode {
     };
     let mismatches = tiao::analysis::sources::compare(&program.document, &raw);
     for m in &mismatches {
-        println!("{}: {}", policy.display(), m.message);
+        outln!("{}: {}", policy.display(), m.message);
     }
     if mismatches.is_empty() {
-        println!(
+        outln!(
             "{}: all {} articles match {} after {} repairs",
             policy.display(),
             program.document.articles.len(),
@@ -486,14 +509,14 @@ fn coverage(policies: &[PathBuf], scenarios_dir: &Path, markdown: bool) -> ExitC
         let report = tiao::analysis::coverage::coverage(&program, &cases);
         any_missing |= report.missing > 0;
         if !markdown {
-            print!("{}", report.text());
+            out!("{}", report.text());
         }
         rows.push(report);
     }
     if markdown {
-        println!("{}", tiao::analysis::coverage::Coverage::MARKDOWN_HEADER);
+        outln!("{}", tiao::analysis::coverage::Coverage::MARKDOWN_HEADER);
         for r in &rows {
-            println!("{}", r.markdown_row());
+            outln!("{}", r.markdown_row());
         }
     }
     if any_missing {
@@ -519,7 +542,7 @@ fn lint(policies: &[PathBuf], all: bool) -> ExitCode {
             compiled.sources.slice(e.span).to_string()
         });
         let differing = readings.iter().filter(|r| !r.follows_civil_code).count();
-        println!(
+        outln!(
             "{}: {} threshold readings, {differing} differ from 《民法典》第1259条",
             path.display(),
             readings.len()
@@ -535,7 +558,7 @@ fn lint(policies: &[PathBuf], all: bool) -> ExitCode {
             } else {
                 "excludes"
             };
-            println!(
+            outln!(
                 "  {mark:<7} {}: «{}» {law} the amount under 第1259条; rule: {}",
                 tiao::eval::citation_text(&r.cite, script),
                 r.phrase,
@@ -608,19 +631,19 @@ fn bench(policy: &Path, facts_path: &Path, as_of: &str, iterations: u32) -> Exit
             .iter()
             .map(|o| o.rules.len())
             .sum::<usize>();
-    println!(
+    outln!(
         "{name}: {} articles, {rules} rules",
         program.document.articles.len()
     );
-    println!(
+    outln!(
         "  compile (parse + resolve + check, with the stdlib): median {:?} over 20 runs",
         median(&mut compile_times)
     );
-    println!(
+    outln!(
         "  evaluate one project: median {:?} over {iterations} runs",
         median(&mut eval_times)
     );
-    println!(
+    outln!(
         "  build the JSON verdict: median {:?} over {iterations} runs",
         median(&mut verdict_times)
     );
