@@ -1136,6 +1136,7 @@ impl Builder {
                 }
             }
             Rule::money_lit => {
+                let literal = p.as_str().to_string();
                 let mut it = p.into_inner();
                 let n = it.next().map(|n| self.number(&n)).unwrap_or_default();
                 let factor = match it.next().map(|u| u.as_str()) {
@@ -1151,7 +1152,7 @@ impl Builder {
                     None => {
                         self.errors.push(SyntaxError::NumberTooLarge {
                             span,
-                            text: self_text(&span),
+                            text: literal,
                         });
                         Expr {
                             kind: ExprKind::Money(Decimal::ZERO),
@@ -1176,10 +1177,6 @@ impl Builder {
             },
         }
     }
-}
-
-fn self_text(span: &Span) -> String {
-    format!("the amount at {span}")
 }
 
 type Rule_ = super::ast::Rule;
