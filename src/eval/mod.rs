@@ -257,6 +257,27 @@ impl<'a> Evaluator<'a> {
         } else {
             self.default_logic(id, &mut read)
         };
+        // the facts read include those read through the concepts the rules name
+        let mut result = result;
+        let mut named = BTreeSet::new();
+        for e in c
+            .rules
+            .iter()
+            .flat_map(|r| std::iter::once(&r.value).chain(r.when.iter()))
+            .chain(c.reasons.iter().map(|r| &r.when))
+        {
+            e.visit(&mut |x| {
+                if let ExprKind::Concept(other) = x.kind {
+                    named.insert(other);
+                }
+            });
+        }
+        for other in named {
+            if other != id {
+                let inner = self.concept(other);
+                result.facts_read.extend(inner.facts_read);
+            }
+        }
         self.memo[id.0 as usize] = Some(result.clone());
         result
     }
