@@ -167,7 +167,7 @@ pub fn evaluate(
         memo: vec![None; program.concepts.len()],
     };
     let concepts = (0..program.concepts.len())
-        .map(|i| ev.concept(ConceptId(i as u32)))
+        .map(|i| ev.concept(ConceptId(i as u32)).clone())
         .collect();
     let mut obligations = Vec::new();
     for (oi, o) in program.obligations.iter().enumerate() {
@@ -213,10 +213,19 @@ fn union(a: &Tri, b: &Tri) -> BTreeSet<FactId> {
 }
 
 impl<'a> Evaluator<'a> {
-    fn concept(&mut self, id: ConceptId) -> ConceptResult {
-        if let Some(r) = &self.memo[id.0 as usize] {
-            return r.clone();
+    /// The result of a concept, computed once.
+    fn concept(&mut self, id: ConceptId) -> &ConceptResult {
+        if self.memo[id.0 as usize].is_none() {
+            let result = self.compute_concept(id);
+            self.memo[id.0 as usize] = Some(result);
         }
+        match &self.memo[id.0 as usize] {
+            Some(r) => r,
+            None => unreachable!("memoised just above"),
+        }
+    }
+
+    fn compute_concept(&mut self, id: ConceptId) -> ConceptResult {
         let c = self.p.concept(id);
         let mut read = BTreeSet::new();
         let result = if c.ty == Type::Reasons {
@@ -274,11 +283,10 @@ impl<'a> Evaluator<'a> {
         }
         for other in named {
             if other != id {
-                let inner = self.concept(other);
-                result.facts_read.extend(inner.facts_read);
+                let inner = &self.concept(other).facts_read;
+                result.facts_read.extend(inner.iter().copied());
             }
         }
-        self.memo[id.0 as usize] = Some(result.clone());
         result
     }
 
@@ -654,10 +662,10 @@ impl<'a> Evaluator<'a> {
                 Some(v) => Known(v.clone()),
                 None => Unknown(BTreeSet::from([*f])),
             },
-            ExprKind::Concept(c) => match self.concept(*c).outcome {
-                Outcome::Value(v) => Known(v),
-                Outcome::Unknown(w) => Unknown(w),
-                Outcome::Error(err) => return Err(err),
+            ExprKind::Concept(c) => match &self.concept(*c).outcome {
+                Outcome::Value(v) => Known(v.clone()),
+                Outcome::Unknown(w) => Unknown(w.clone()),
+                Outcome::Error(err) => return Err(err.clone()),
                 Outcome::NotApplicable | Outcome::Conflict(..) => Unknown(BTreeSet::new()),
             },
             ExprKind::Field(base, i) => match self.expr(base, src)? {
@@ -793,7 +801,7 @@ impl<'a> Evaluator<'a> {
             return Ok(match args.first().map(|a| &a.kind) {
                 Some(ExprKind::Fact(f)) => Known(Value::Bool(self.facts.get(*f).is_some())),
                 Some(ExprKind::Concept(c)) => Known(Value::Bool(matches!(
-                    self.concept(*c).outcome,
+                    &self.concept(*c).outcome,
                     Outcome::Value(_)
                 ))),
                 _ => Known(Value::Bool(false)),
