@@ -101,6 +101,9 @@ enum Command {
         #[arg(long)]
         all: bool,
     },
+    /// Print the lossless token stream of a file as JSON (for editors' highlighting); works on
+    /// files that do not parse.
+    Tokens { file: PathBuf },
     /// Measure compiling a policy and evaluating it (with the JSON verdict) on one project.
     Bench {
         policy: PathBuf,
@@ -157,6 +160,7 @@ fn main() -> ExitCode {
         Command::Facts { policy } => list_facts(&policy),
         Command::Test { files } => run_tests(&files),
         Command::Lint { policies, all } => lint(&policies, all),
+        Command::Tokens { file } => tokens(&file),
         Command::Bench {
             policy,
             facts,
@@ -646,6 +650,37 @@ fn bench(policy: &Path, facts_path: &Path, as_of: &str, iterations: u32) -> Exit
     outln!(
         "  build the JSON verdict: median {:?} over {iterations} runs",
         median(&mut verdict_times)
+    );
+    ExitCode::SUCCESS
+}
+
+fn tokens(path: &Path) -> ExitCode {
+    let text = match read(path) {
+        Ok(t) => t,
+        Err(code) => return code,
+    };
+    let sources = {
+        let mut m = tiao::source::SourceMap::new();
+        m.add(path.display().to_string(), text.clone());
+        m
+    };
+    let items: Vec<serde_json::Value> = tiao::syntax::lexer::tokens(&text)
+        .into_iter()
+        .map(|t| {
+            let (line, column) = sources.line_col(tiao::source::FileId(0), t.span.start);
+            serde_json::json!({
+                "kind": t.kind,
+                "start": t.span.start,
+                "end": t.span.end,
+                "line": line,
+                "column": column,
+                "text": &text[t.span.clone()],
+            })
+        })
+        .collect();
+    outln!(
+        "{}",
+        serde_json::to_string_pretty(&items).unwrap_or_default()
     );
     ExitCode::SUCCESS
 }

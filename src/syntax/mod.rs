@@ -18,9 +18,10 @@
 //! ```
 
 pub mod ast;
+pub mod lexer;
 mod parser;
 
-pub use parser::parse;
+pub use parser::{parse, token_spans};
 
 use crate::diagnostic::Diagnostic;
 use crate::source::Span;

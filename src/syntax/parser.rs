@@ -1180,3 +1180,39 @@ impl Builder {
 }
 
 type Rule_ = super::ast::Rule;
+
+/// Byte ranges of the names, keywords and literals pest recognises in `text` (None if it does
+/// not parse). Used to keep the logos lexer in step with the grammar.
+pub fn token_spans(text: &str) -> Option<Vec<std::ops::Range<usize>>> {
+    fn walk(p: Pair<Rule>, out: &mut Vec<std::ops::Range<usize>>) {
+        let span = p.as_span();
+        let range = span.start()..span.end();
+        let name = format!("{:?}", p.as_rule());
+        match p.as_rule() {
+            // whole literals: one token each, do not look inside
+            Rule::string
+            | Rule::date_lit
+            | Rule::money_lit
+            | Rule::percent_lit
+            | Rule::half_year
+            | Rule::duration_cn
+            | Rule::month_day
+            | Rule::number
+            | Rule::ident => out.push(range),
+            // `5 working days` is several tokens
+            Rule::duration_en => {}
+            _ if name.starts_with("k_") => out.push(range),
+            _ => {
+                for inner in p.into_inner() {
+                    walk(inner, out);
+                }
+            }
+        }
+    }
+    let pairs = TiaoParser::parse(Rule::file, text).ok()?;
+    let mut out = Vec::new();
+    for p in pairs {
+        walk(p, &mut out);
+    }
+    Some(out)
+}
