@@ -161,19 +161,6 @@ pub enum Deadline {
     },
 }
 
-impl Deadline {
-    pub fn exprs(&self) -> Vec<&Expr> {
-        match self {
-            Deadline::Within { period, after } => vec![period, after],
-            Deadline::Between { from, to, after } => vec![from, to, after],
-            Deadline::By { date } => vec![date],
-            Deadline::Yearly { from, until, .. } => {
-                std::iter::once(from).chain(until.iter()).collect()
-            }
-        }
-    }
-}
-
 #[derive(Debug, Clone)]
 pub struct Expr {
     pub kind: ExprKind,
