@@ -69,9 +69,6 @@ impl Diagnostic {
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
-    pub fn primary_span(&self) -> Option<Span> {
-        self.labels.first().map(|l| l.span)
-    }
 }
 
 /// Widen an empty span to cover one whole character (ariadne draws nothing for an empty span,

@@ -220,32 +220,9 @@ struct Checker<'r, 'a> {
     records: Vec<ir::RecordDef>,
 }
 
-fn type_word(program_enums: &[ir::EnumDef], records: &[ir::RecordDef], t: &Type) -> String {
-    match t {
-        Type::Enum(e) => program_enums
-            .get(e.0 as usize)
-            .map(|d| d.name.clone())
-            .unwrap_or_default(),
-        Type::Record(r) => records
-            .get(r.0 as usize)
-            .map(|d| d.name.clone())
-            .unwrap_or_default(),
-        Type::Set(t) => format!("set of {}", type_word(program_enums, records, t)),
-        Type::Bool => "bool".into(),
-        Type::Int => "int".into(),
-        Type::Decimal => "decimal".into(),
-        Type::Money => "money".into(),
-        Type::Percent => "percent".into(),
-        Type::Date => "date".into(),
-        Type::Duration => "duration".into(),
-        Type::Text => "text".into(),
-        Type::Reasons => "reasons".into(),
-    }
-}
-
 impl<'r, 'a> Checker<'r, 'a> {
     fn tw(&self, t: &Type) -> String {
-        type_word(&self.enums, &self.records, t)
+        ir::type_name(&self.enums, &self.records, t)
     }
 
     fn resolve_type(&mut self, t: &ast::TypeExpr) -> Type {

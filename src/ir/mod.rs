@@ -374,20 +374,7 @@ impl Program {
     }
     /// Human name of a type, in the drafter's words.
     pub fn type_name(&self, ty: &Type) -> String {
-        match ty {
-            Type::Bool => "bool".into(),
-            Type::Int => "int".into(),
-            Type::Decimal => "decimal".into(),
-            Type::Money => "money".into(),
-            Type::Percent => "percent".into(),
-            Type::Date => "date".into(),
-            Type::Duration => "duration".into(),
-            Type::Text => "text".into(),
-            Type::Enum(e) => self.enums[e.0 as usize].name.clone(),
-            Type::Record(r) => self.records[r.0 as usize].name.clone(),
-            Type::Set(t) => format!("set of {}", self.type_name(t)),
-            Type::Reasons => "reasons".into(),
-        }
+        type_name(&self.enums, &self.records, ty)
     }
     /// Display a value with enum variants by name.
     pub fn show(&self, v: &Value) -> String {
@@ -405,6 +392,31 @@ impl Program {
             }
             other => other.to_string(),
         }
+    }
+}
+
+/// Human name of a type, in the drafter's words (`money`, `set of ProjectKind`). Takes the enum
+/// and record tables so that the checker can name types before the `Program` exists.
+pub fn type_name(enums: &[EnumDef], records: &[RecordDef], ty: &Type) -> String {
+    match ty {
+        Type::Bool => "bool".into(),
+        Type::Int => "int".into(),
+        Type::Decimal => "decimal".into(),
+        Type::Money => "money".into(),
+        Type::Percent => "percent".into(),
+        Type::Date => "date".into(),
+        Type::Duration => "duration".into(),
+        Type::Text => "text".into(),
+        Type::Enum(e) => enums
+            .get(e.0 as usize)
+            .map(|d| d.name.clone())
+            .unwrap_or_default(),
+        Type::Record(r) => records
+            .get(r.0 as usize)
+            .map(|d| d.name.clone())
+            .unwrap_or_default(),
+        Type::Set(t) => format!("set of {}", type_name(enums, records, t)),
+        Type::Reasons => "reasons".into(),
     }
 }
 
