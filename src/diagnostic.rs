@@ -5,8 +5,13 @@
 //! drafter's terms, labelled spans and a hint. Rendering happens here, to a `String`, so the
 //! core stays free of printing; the CLI decides where the text goes.
 //!
-//! Rendering uses ariadne with byte indices, which keeps underlines under the right characters
-//! in lines full of Chinese text (ariadne measures display width).
+//! Rendering uses ariadne with *character* offsets, computed here from our byte spans: ariadne
+//! measures display width, so underlines stay under the right characters in lines full of
+//! Chinese text. Rejected: ariadne's `IndexType::Byte`, which draws labels right but prints the
+//! `file:line:col` header of a label group in another file from a character offset read as a
+//! byte offset (a wrong line), and panics on a span inside a multi-byte character. Labels are
+//! given to ariadne in source order, so that two labels in one file make one group; which label
+//! is primary is said by the message, not by the order.
 
 use crate::source::{SourceMap, Span, floor_char_boundary};
 use serde::Serialize;
@@ -71,19 +76,19 @@ impl Diagnostic {
     }
 }
 
-/// Widen an empty span to cover one whole character (ariadne draws nothing for an empty span,
-/// and panics on a span that ends inside a multi-byte character).
-fn visible_range(sources: &SourceMap, span: Span) -> std::ops::Range<usize> {
+/// The character range of a span, widened to one whole character when it is empty (ariadne
+/// draws nothing for an empty span).
+fn char_range(sources: &SourceMap, span: Span) -> std::ops::Range<usize> {
     let text = &sources.get(span.file).text;
     let start = floor_char_boundary(text, span.start as usize);
-    let mut end = floor_char_boundary(text, (span.end as usize).max(start));
-    if end == start {
-        end = match text[start..].chars().next() {
-            Some(c) => start + c.len_utf8(),
-            None => start,
-        };
+    let end = floor_char_boundary(text, (span.end as usize).max(start));
+    let cs = text[..start].chars().count();
+    let ce = cs + text[start..end].chars().count();
+    if ce == cs && start < text.len() {
+        cs..cs + 1
+    } else {
+        cs..ce
     }
-    start..end
 }
 
 /// Render diagnostics as the drafter sees them in a terminal (no colour, so that snapshots and
@@ -91,6 +96,11 @@ fn visible_range(sources: &SourceMap, span: Span) -> std::ops::Range<usize> {
 pub fn render(sources: &SourceMap, diagnostics: &[Diagnostic]) -> String {
     use ariadne::{Config, IndexType, Label as ALabel, Report, ReportKind};
     let mut out = Vec::new();
+    let mut cache = ariadne::sources(
+        sources
+            .files()
+            .map(|(_, f)| (f.name.clone(), f.text.clone())),
+    );
     for d in diagnostics {
         let kind = match d.severity {
             Severity::Error => ReportKind::Error,
@@ -106,20 +116,29 @@ pub fn render(sources: &SourceMap, diagnostics: &[Diagnostic]) -> String {
             continue;
         };
         let name = |s: Span| sources.get(s.file).name.clone();
-        let mut report = Report::build(
-            kind,
-            (name(primary.span), visible_range(sources, primary.span)),
-        )
-        .with_config(
-            Config::default()
-                .with_color(false)
-                .with_index_type(IndexType::Byte),
-        )
-        .with_code(d.code)
-        .with_message(&d.message);
-        for (i, l) in d.labels.iter().enumerate() {
+        // groups in source order, the primary label's file first; the header of each group is
+        // the place of its first label
+        let mut labels: Vec<&Label> = d.labels.iter().collect();
+        labels.sort_by_key(|l| {
+            (
+                l.span.file != primary.span.file,
+                l.span.file,
+                l.span.start,
+                l.span.end,
+            )
+        });
+        let head = labels.first().map_or(primary.span, |l| l.span);
+        let mut report = Report::build(kind, (name(head), char_range(sources, head)))
+            .with_config(
+                Config::default()
+                    .with_color(false)
+                    .with_index_type(IndexType::Char),
+            )
+            .with_code(d.code)
+            .with_message(&d.message);
+        for (i, l) in labels.into_iter().enumerate() {
             report = report.with_label(
-                ALabel::new((name(l.span), visible_range(sources, l.span)))
+                ALabel::new((name(l.span), char_range(sources, l.span)))
                     .with_message(&l.message)
                     .with_order(i as i32),
             );
@@ -127,13 +146,8 @@ pub fn render(sources: &SourceMap, diagnostics: &[Diagnostic]) -> String {
         if let Some(help) = &d.help {
             report = report.with_help(help);
         }
-        let cache = ariadne::sources(
-            sources
-                .files()
-                .map(|(_, f)| (f.name.clone(), f.text.clone())),
-        );
         let mut buf = Vec::new();
-        if report.finish().write(cache, &mut buf).is_err() {
+        if report.finish().write(&mut cache, &mut buf).is_err() {
             buf = format!("{}[{}]: {}\n", kind_word(d.severity), d.code, d.message).into_bytes();
         }
         out.extend_from_slice(&buf);

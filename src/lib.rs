@@ -82,6 +82,16 @@ impl Compiled {
 
 /// Compile a policy given its file name and text, against the bundled standard library.
 pub fn compile(name: &str, text: &str) -> Compiled {
+    compile_with(name, text, true)
+}
+
+/// Compile without the static conflict check (E0211), so that the program exists even when two
+/// rules provably conflict: for analyses and tests that evaluate such rules.
+pub fn compile_for_analysis(name: &str, text: &str) -> Compiled {
+    compile_with(name, text, false)
+}
+
+fn compile_with(name: &str, text: &str, conflicts: bool) -> Compiled {
     let mut sources = SourceMap::new();
     let mut diagnostics = Vec::new();
     let mut stdlib = Vec::new();
@@ -114,7 +124,7 @@ pub fn compile(name: &str, text: &str) -> Compiled {
             diagnostics,
         };
     }
-    match check::check(&resolved, &sources) {
+    match check::check_with(&resolved, &sources, conflicts) {
         Ok(program) => Compiled {
             sources,
             program: Some(program),

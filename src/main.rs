@@ -82,6 +82,10 @@ enum Command {
         format: OutputFormat,
         #[arg(long, value_enum, default_value = "human")]
         error_format: ErrorFormat,
+        /// An official working-day calendar to use instead of the bundled one (same format as
+        /// data/calendar/cn-workdays.txt), e.g. once the State Council publishes a new year.
+        #[arg(long)]
+        calendar: Option<PathBuf>,
     },
     /// Print the document back, article by article.
     Render {
@@ -155,7 +159,21 @@ fn main() -> ExitCode {
             as_of,
             format,
             error_format,
-        } => run_eval(&policy, &facts, as_of.as_deref(), format, error_format),
+            calendar,
+        } => {
+            let calendar = match load_calendar(calendar.as_deref()) {
+                Ok(c) => c,
+                Err(code) => return code,
+            };
+            run_eval(
+                &policy,
+                &facts,
+                as_of.as_deref(),
+                format,
+                error_format,
+                &calendar,
+            )
+        }
         Command::Render { policy, article } => render(&policy, article),
         Command::Facts { policy } => list_facts(&policy),
         Command::Test { files } => run_tests(&files),
@@ -174,6 +192,39 @@ fn main() -> ExitCode {
             markdown,
         } => coverage(&policies, &scenarios, markdown),
     }
+}
+
+/// The calendar to evaluate with: the bundled official one, or a file in the same format. A file
+/// that disagrees with the bundled calendar on a day both cover is used, with a warning naming
+/// the first such day.
+fn load_calendar(path: Option<&Path>) -> Result<std::borrow::Cow<'static, Calendar>, ExitCode> {
+    let Some(path) = path else {
+        return Ok(std::borrow::Cow::Borrowed(Calendar::official()));
+    };
+    let text = read(path)?;
+    let calendar = Calendar::parse(&text).map_err(|e| {
+        eprintln!("error: {}: {e}", path.display());
+        eprintln!("  hint: the format is that of data/calendar/cn-workdays.txt: `year YYYY`, then `holiday FROM TO NAME` and `workday DATE NAME` lines, each year citing its notice");
+        ExitCode::from(2)
+    })?;
+    let official = Calendar::official();
+    let first = calendar.first_year().max(official.first_year());
+    let last = calendar.last_year().min(official.last_year());
+    if let Some(day) = (first..=last)
+        .filter_map(|y| chrono::NaiveDate::from_ymd_opt(y, 1, 1))
+        .flat_map(|d| {
+            d.iter_days()
+                .take_while(move |x| chrono::Datelike::year(x) == chrono::Datelike::year(&d))
+        })
+        .find(|d| calendar.is_working_day(*d).ok() != official.is_working_day(*d).ok())
+    {
+        eprintln!(
+            "warning: {} disagrees with the bundled official calendar on {day}; using {}",
+            path.display(),
+            path.display()
+        );
+    }
+    Ok(std::borrow::Cow::Owned(calendar))
 }
 
 fn read(path: &Path) -> Result<String, ExitCode> {
@@ -272,6 +323,7 @@ fn run_eval(
     as_of: Option<&str>,
     format: OutputFormat,
     error_format: ErrorFormat,
+    calendar: &Calendar,
 ) -> ExitCode {
     let program = match compile(policy, error_format) {
         Ok(p) => p,
@@ -320,7 +372,7 @@ fn run_eval(
             return ExitCode::from(2);
         }
     };
-    let evaluation = eval::evaluate(&program, &facts, as_of, Calendar::official());
+    let evaluation = eval::evaluate(&program, &facts, as_of, calendar);
     match format {
         OutputFormat::Json => {
             let v = eval::verdict::to_json(&program, &facts, &evaluation);
@@ -332,7 +384,7 @@ fn run_eval(
         .concepts
         .iter()
         .any(|c| matches!(c.outcome, Outcome::Conflict(..) | Outcome::Error(_)))
-        || evaluation.obligations.iter().any(|o| o.status.is_err());
+        || evaluation.obligations.iter().any(|o| o.error.is_some());
     if trouble {
         ExitCode::from(3)
     } else {
@@ -370,7 +422,10 @@ fn list_facts(policy: &Path) -> ExitCode {
     };
     for f in &program.facts {
         let ty = program.type_name(&f.ty);
-        let origin = if f.local { "local" } else { "shared" };
+        let origin = match f.origin {
+            tiao::ir::Origin::Local => "local",
+            tiao::ir::Origin::Stdlib => "shared",
+        };
         outln!(
             "{:<40} {:<18} {:<7} {}",
             f.name,
@@ -505,12 +560,13 @@ fn coverage(policies: &[PathBuf], scenarios_dir: &Path, markdown: bool) -> ExitC
             Err(code) => return code,
         };
         let canon = std::fs::canonicalize(p).unwrap_or(p.clone());
-        let cases: Vec<&tiao::scenario::Case> = scenarios
+        let tested: Vec<tiao::analysis::coverage::Tested> = scenarios
             .iter()
             .filter(|(t, _)| *t == canon)
             .flat_map(|(_, s)| s.cases.iter())
+            .flat_map(tiao::scenario::expectations)
             .collect();
-        let report = tiao::analysis::coverage::coverage(&program, &cases);
+        let report = tiao::analysis::coverage::coverage(&program, &tested);
         any_missing |= report.missing > 0;
         if !markdown {
             out!("{}", report.text());
@@ -541,7 +597,7 @@ fn lint(policies: &[PathBuf], all: bool) -> ExitCode {
             print_diagnostics(&compiled, ErrorFormat::Human);
             return ExitCode::from(1);
         };
-        let script = &program.document.meta.script;
+        let script = program.document.meta.script;
         let readings = tiao::analysis::boundaries::boundary_readings(program, |e| {
             compiled.sources.slice(e.span).to_string()
         });
@@ -564,7 +620,7 @@ fn lint(policies: &[PathBuf], all: bool) -> ExitCode {
             };
             outln!(
                 "  {mark:<7} {}: «{}» {law} the amount under 第1259条; rule: {}",
-                tiao::eval::citation_text(&r.cite, script),
+                r.cite.text(script),
                 r.phrase,
                 r.comparison
             );

@@ -54,19 +54,42 @@ pub struct ExpectConcept {
     pub value: J,
     /// The article the expected value follows from (`第七条`), required: a test cites the law.
     pub article: String,
+    /// For a reasons concept: whether some reason holds (`true`, `false`, `null` for unknown).
+    #[serde(default)]
+    pub holds: Option<J>,
+    /// `false` (not applicable) or `null` (unknown whether the policy applies).
+    #[serde(default)]
+    pub applies: Option<J>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ExpectObligation {
+    /// `met`, `late`, `pending`, `overdue`, `not_triggered`, `unknown`, or `error` for a deadline
+    /// that cannot be computed (the verdict carries an `error`).
     pub status: String,
     /// For a yearly duty: which year's instance.
     #[serde(default)]
     pub year: Option<i32>,
+    /// For a duty per event: which event's instance (1 = the earliest).
+    #[serde(default)]
+    pub event: Option<usize>,
     #[serde(default)]
     pub due: Option<String>,
     #[serde(default)]
+    pub due_not_before: Option<String>,
+    #[serde(default)]
     pub earliest: Option<String>,
+    /// For an unknown status: the statuses still possible, in any order.
+    #[serde(default)]
+    pub possible: Option<Vec<String>>,
+    /// `in_force`, `before_in_force`, `after_expiry`, `transitional` or `unknown`.
+    #[serde(default)]
+    pub time: Option<String>,
+    #[serde(default)]
+    pub done_on: Option<String>,
+    #[serde(default)]
+    pub applies: Option<J>,
     pub article: String,
 }
 
@@ -81,6 +104,25 @@ impl CaseResult {
     pub fn passed(&self) -> bool {
         self.failures.is_empty()
     }
+}
+
+/// What a case tests, for `tiao coverage`: each concept and obligation it expects, with the
+/// article it cites.
+pub fn expectations(case: &Case) -> Vec<crate::analysis::coverage::Tested> {
+    use crate::analysis::coverage::Tested;
+    case.expect
+        .iter()
+        .map(|(name, e)| Tested {
+            name: name.clone(),
+            article: e.article.clone(),
+            obligation: false,
+        })
+        .chain(case.obligations.iter().map(|(name, o)| Tested {
+            name: name.clone(),
+            article: o.article.clone(),
+            obligation: true,
+        }))
+        .collect()
 }
 
 pub fn parse(text: &str) -> Result<ScenarioFile, String> {
@@ -189,6 +231,21 @@ pub fn run_case(program: &Program, case: &Case) -> CaseResult {
             );
             continue;
         }
+        for (field, want_v) in [("holds", &want.holds), ("applies", &want.applies)] {
+            if let Some(w) = want_v {
+                let got = entry.get(field).cloned().unwrap_or(if field == "applies" {
+                    J::Bool(true)
+                } else {
+                    J::Null
+                });
+                if &got != w {
+                    fail(
+                        &mut failures,
+                        format!("{}: `{name}` {field} expected {w}, got {got}", want.article),
+                    );
+                }
+            }
+        }
         let cited = articles_of(entry);
         let default_without_rule = cited.is_empty() && entry.get("default").is_some();
         if !cited.contains(&want.article) && !default_without_rule {
@@ -207,6 +264,11 @@ pub fn run_case(program: &Program, case: &Case) -> CaseResult {
             .iter()
             .filter(|o| o["id"] == J::String(name.clone()))
             .filter(|o| want.year.is_none_or(|y| o.get("year") == Some(&J::from(y))))
+            .filter(|o| {
+                want.event.is_none_or(|n| {
+                    o.get("event").and_then(|e| e.get("index")) == Some(&J::from(n))
+                })
+            })
             .collect();
         let Some(o) = candidates
             .iter()
@@ -236,7 +298,7 @@ pub fn run_case(program: &Program, case: &Case) -> CaseResult {
         }
         // `"status": "error"` expects a deadline that cannot be computed (e.g. outside the calendar)
         let status_ok = if want.status == "error" {
-            o["status"].is_null() && o.get("error").is_some()
+            o.get("error").is_some()
         } else {
             o["status"] == J::String(want.status.clone())
         };
@@ -260,6 +322,59 @@ pub fn run_case(program: &Program, case: &Case) -> CaseResult {
                     format!(
                         "{}: obligation `{name}` due expected {due}, got {}",
                         want.article, o["due"]
+                    ),
+                );
+            }
+        }
+        if let Some(possible) = &want.possible {
+            let mut got: Vec<String> = o
+                .get("possible")
+                .and_then(J::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|x| x.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let mut want_p = possible.clone();
+            got.sort();
+            want_p.sort();
+            if got != want_p {
+                fail(
+                    &mut failures,
+                    format!(
+                        "{}: obligation `{name}` possible statuses expected {want_p:?}, got {got:?}",
+                        want.article
+                    ),
+                );
+            }
+        }
+        for (field, want_v) in [
+            ("due_not_before", &want.due_not_before),
+            ("time", &want.time),
+            ("done_on", &want.done_on),
+        ] {
+            if let Some(w) = want_v {
+                if o.get(field) != Some(&J::String(w.clone())) {
+                    fail(
+                        &mut failures,
+                        format!(
+                            "{}: obligation `{name}` {field} expected {w}, got {}",
+                            want.article,
+                            o.get(field).cloned().unwrap_or(J::Null)
+                        ),
+                    );
+                }
+            }
+        }
+        if let Some(w) = &want.applies {
+            let got = o.get("applies").cloned().unwrap_or(J::Bool(true));
+            if &got != w {
+                fail(
+                    &mut failures,
+                    format!(
+                        "{}: obligation `{name}` applies expected {w}, got {got}",
+                        want.article
                     ),
                 );
             }

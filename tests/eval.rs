@@ -158,9 +158,10 @@ fn working_day_deadline_across_national_day_2024() {
     obligation contract_filing: contract_filed_on within 5个工作日 after contract_signed_on
   }} }}"
     );
+    // not filed (`false`): pending before the due date, overdue after it
     let v = verdict(
         &p,
-        r#"{"contract_signed_on": "2024-09-27"}"#,
+        r#"{"contract_signed_on": "2024-09-27", "contract_filed_on": false}"#,
         day(2024, 10, 9),
     );
     let o = &v["obligations"][0];
@@ -168,10 +169,25 @@ fn working_day_deadline_across_national_day_2024() {
     assert_eq!(o["status"], "pending");
     let v = verdict(
         &p,
-        r#"{"contract_signed_on": "2024-09-27"}"#,
+        r#"{"contract_signed_on": "2024-09-27", "contract_filed_on": false}"#,
         day(2024, 10, 11),
     );
     assert_eq!(v["obligations"][0]["status"], "overdue");
+    // the filing not mentioned at all: nothing is invented — met, late or overdue
+    let v = verdict(
+        &p,
+        r#"{"contract_signed_on": "2024-09-27"}"#,
+        day(2024, 10, 11),
+    );
+    assert_eq!(v["obligations"][0]["status"], "unknown");
+    assert_eq!(
+        v["obligations"][0]["possible"],
+        serde_json::json!(["met", "late", "overdue"])
+    );
+    assert_eq!(
+        v["obligations"][0]["waiting_on"],
+        serde_json::json!(["contract_filed_on"])
+    );
     let v = verdict(
         &p,
         r#"{"contract_signed_on": "2024-09-27", "contract_filed_on": "2024-10-10"}"#,
@@ -184,11 +200,15 @@ fn working_day_deadline_across_national_day_2024() {
         day(2024, 12, 1),
     );
     assert_eq!(v["obligations"][0]["status"], "late");
-    let v = verdict(&p, r#"{}"#, day(2024, 12, 1));
+    // no contract signed yet: the duty has not arisen
+    let v = verdict(&p, r#"{"contract_signed_on": false}"#, day(2024, 12, 1));
     assert_eq!(v["obligations"][0]["status"], "not_triggered");
+    // nothing said about the contract: whether the duty arose is unknown, and so is the filing
+    let v = verdict(&p, r#"{}"#, day(2024, 12, 1));
+    assert_eq!(v["obligations"][0]["status"], "unknown");
     assert_eq!(
         v["obligations"][0]["waiting_on"],
-        serde_json::json!(["contract_signed_on"])
+        serde_json::json!(["contract_signed_on", "contract_filed_on"])
     );
 }
 
@@ -209,7 +229,7 @@ article 16 {{ para \"信息化项目建成后半年内,建设单位应当申请�
     let v = verdict(
         &p,
         r#"{"operation_started_on": "2023-01-31", "self_evaluation_submitted_on": "2023-12-29", "completed_on": "2024-08-31"}"#,
-        day(2024, 6, 1),
+        day(2024, 9, 1),
     );
     let obligations = v["obligations"].as_array().expect("array");
     let se = obligations
@@ -238,16 +258,33 @@ fn a_deadline_beyond_the_calendar_is_an_error_not_a_guess() {
     obligation contract_filing: contract_filed_on within 5个工作日 after contract_signed_on
   }} }}"
     );
+    // Signed Mon 2026-12-28: 12-29, 12-30, 12-31 are the first three working days; the other two
+    // fall in 2027, which no State Council notice covers yet. The due day is not guessed, but it
+    // cannot be before 2027-01-02 (two more days after 2026-12-31), and as of 2026-12-29 the
+    // unfiled contract is certainly not overdue.
     let v = verdict(
         &p,
-        r#"{"contract_signed_on": "2026-12-28"}"#,
+        r#"{"contract_signed_on": "2026-12-28", "contract_filed_on": false}"#,
         day(2026, 12, 29),
     );
     let o = &v["obligations"][0];
-    assert_eq!(o["status"], serde_json::Value::Null);
+    assert_eq!(o["due"], serde_json::Value::Null);
+    assert_eq!(o["due_not_before"], "2027-01-02");
+    assert_eq!(o["status"], "pending");
     assert!(
         o["error"].as_str().is_some_and(|e| e.contains("2027")),
         "{o}"
+    );
+    // a week later the bound no longer tells: pending or overdue
+    let v = verdict(
+        &p,
+        r#"{"contract_signed_on": "2026-12-28", "contract_filed_on": false}"#,
+        day(2027, 1, 8),
+    );
+    assert_eq!(v["obligations"][0]["status"], "unknown");
+    assert_eq!(
+        v["obligations"][0]["possible"],
+        serde_json::json!(["pending", "overdue"])
     );
 }
 
@@ -343,14 +380,32 @@ article 15 {{ para \"在建设期内每年年底之前形成项目绩效评价�
             (2024, "2024-12-31".into(), "overdue".into())
         ]
     );
-    // while completion is unknown, instances run up to the evaluation year
+    // still under construction (`completed_on: false`), no report yet: instances run up to the
+    // evaluation year
     let v = verdict(
         &p,
-        r#"{"construction_started_on": "2023-05-10"}"#,
+        r#"{"construction_started_on": "2023-05-10", "completed_on": false, "reports_on": []}"#,
         day(2024, 6, 1),
     );
     assert_eq!(v["obligations"].as_array().map(Vec::len), Some(2));
+    assert_eq!(v["obligations"][0]["status"], "overdue");
     assert_eq!(v["obligations"][1]["status"], "pending");
+    // the 2023 report handed in on 2024-01-15 is that year's report, late; the 2024 one is met
+    let v = verdict(
+        &p,
+        r#"{"construction_started_on": "2023-05-10", "completed_on": false, "reports_on": ["2024-01-15", "2024-12-20"]}"#,
+        day(2025, 1, 10),
+    );
+    let o = v["obligations"].as_array().expect("array");
+    assert_eq!(
+        (o[0]["year"].as_i64(), o[0]["status"].as_str()),
+        (Some(2023), Some("late"))
+    );
+    assert_eq!(o[0]["done_on"], "2024-01-15");
+    assert_eq!(
+        (o[1]["year"].as_i64(), o[1]["status"].as_str()),
+        (Some(2024), Some("met"))
+    );
 }
 
 #[test]

@@ -182,12 +182,13 @@ fn readme_table_matches_coverage() {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("policies/{id}.tiao"));
         let program = compile(&path);
         let canon = std::fs::canonicalize(&path).expect("exists");
-        let cases: Vec<&tiao::scenario::Case> = scenarios
+        let tested: Vec<tiao::analysis::coverage::Tested> = scenarios
             .iter()
             .filter(|(p, _)| *p == canon)
             .flat_map(|(_, s)| s.cases.iter())
+            .flat_map(tiao::scenario::expectations)
             .collect();
-        let report = tiao::analysis::coverage::coverage(&program, &cases);
+        let report = tiao::analysis::coverage::coverage(&program, &tested);
         assert_eq!(
             report.missing, 0,
             "{id}: articles missing: {:?}",

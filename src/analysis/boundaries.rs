@@ -11,8 +11,7 @@
 //! text `500萬元以下`, rule `total_investment < 500万元` (烟台 Art. 23, where the same paragraph
 //! also says `500萬元及以上`).
 
-use crate::ir::{Citation, Expr, ExprKind, Program};
-use crate::syntax::ast::BinOp;
+use crate::ir::{Citation, CmpOp, Expr, ExprKind, Program};
 use crate::value::{Value, format_money, format_percent};
 
 /// One threshold comparison matched with the words of its text.
@@ -108,27 +107,19 @@ fn phrases_in(text: &str, amount: &str) -> Vec<(String, bool, bool)> {
     out
 }
 
-fn comparisons<'a>(e: &'a Expr, negated: bool, out: &mut Vec<(&'a Expr, BinOp, &'a Value, bool)>) {
+fn comparisons<'a>(e: &'a Expr, negated: bool, out: &mut Vec<(&'a Expr, CmpOp, &'a Value, bool)>) {
     match &e.kind {
         ExprKind::Not(x) => comparisons(x, !negated, out),
-        ExprKind::Binary(op @ (BinOp::Ge | BinOp::Gt | BinOp::Le | BinOp::Lt), a, b) => {
-            match (&a.kind, &b.kind) {
-                (ExprKind::Fact(_) | ExprKind::Concept(_), ExprKind::Const(v)) => {
-                    out.push((e, *op, v, negated))
-                }
-                (ExprKind::Const(v), ExprKind::Fact(_) | ExprKind::Concept(_)) => {
-                    let flipped = match op {
-                        BinOp::Ge => BinOp::Le,
-                        BinOp::Gt => BinOp::Lt,
-                        BinOp::Le => BinOp::Ge,
-                        _ => BinOp::Gt,
-                    };
-                    out.push((e, flipped, v, negated));
-                }
-                _ => {}
+        ExprKind::Cmp(op, _, a, b) if op.ordered() => match (&a.kind, &b.kind) {
+            (ExprKind::Fact(_) | ExprKind::Concept(_), ExprKind::Const(v)) => {
+                out.push((e, *op, v, negated))
             }
-        }
-        ExprKind::Binary(_, a, b) => {
+            (ExprKind::Const(v), ExprKind::Fact(_) | ExprKind::Concept(_)) => {
+                out.push((e, op.flip(), v, negated));
+            }
+            _ => {}
+        },
+        ExprKind::And(a, b) | ExprKind::Or(a, b) => {
             comparisons(a, negated, out);
             comparisons(b, negated, out);
         }
@@ -150,17 +141,8 @@ pub fn boundary_readings(p: &Program, source_of: impl Fn(&Expr) -> String) -> Ve
             comparisons(e, false, &mut found);
             for (cmp, op, v, negated) in found {
                 // `not (x >= c)` is `x < c`
-                let op = if negated {
-                    match op {
-                        BinOp::Ge => BinOp::Lt,
-                        BinOp::Gt => BinOp::Le,
-                        BinOp::Le => BinOp::Gt,
-                        _ => BinOp::Ge,
-                    }
-                } else {
-                    op
-                };
-                let rule_up = matches!(op, BinOp::Ge | BinOp::Gt);
+                let op = if negated { op.negate() } else { op };
+                let rule_up = matches!(op, CmpOp::Ge | CmpOp::Gt);
                 // the text's phrase in the rule's direction if there is one (`20万元以上` for `>=`),
                 // else the first phrase (the rule states its complement)
                 let phrases: Vec<(String, bool, bool)> = amount_forms(v)
@@ -175,7 +157,7 @@ pub fn boundary_readings(p: &Program, source_of: impl Fn(&Expr) -> String) -> Ve
                 else {
                     continue;
                 };
-                let rule_inc = matches!(op, BinOp::Ge | BinOp::Le);
+                let rule_inc = matches!(op, CmpOp::Ge | CmpOp::Le);
                 // the same direction must agree on the boundary value; the complement must disagree
                 let follows = if rule_up == up {
                     rule_inc == inc

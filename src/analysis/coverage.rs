@@ -4,9 +4,16 @@
 //! can be computed, and *missing* otherwise. A provision (one rule) counts as tested when some
 //! scenario case expects a value of its concept or obligation and cites the rule's article.
 
-use crate::eval::verdict::in_force_rule;
 use crate::ir::{Program, article_heading};
-use crate::scenario::Case;
+
+/// One expectation of a test: the concept or obligation it checks and the article it cites.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tested {
+    pub name: String,
+    /// The article heading as the verdict writes it (`第七条`).
+    pub article: String,
+    pub obligation: bool,
+}
 
 #[derive(Debug, Clone)]
 pub struct Coverage {
@@ -26,9 +33,9 @@ pub struct Coverage {
     pub untested: Vec<(String, String, String)>,
 }
 
-pub fn coverage(p: &Program, cases: &[&Case]) -> Coverage {
+pub fn coverage(p: &Program, tests: &[Tested]) -> Coverage {
     let doc = &p.document;
-    let script = &doc.meta.script;
+    let script = doc.meta.script;
     let mut encoded = 0;
     let mut descriptive = Vec::new();
     let mut missing_articles = Vec::new();
@@ -43,15 +50,9 @@ pub fn coverage(p: &Program, cases: &[&Case]) -> Coverage {
     }
     let tested = |name: &str, article: u32, obligation: bool| {
         let heading = article_heading(article, script);
-        cases.iter().any(|c| {
-            if obligation {
-                c.obligations
-                    .get(name)
-                    .is_some_and(|o| o.article == heading)
-            } else {
-                c.expect.get(name).is_some_and(|e| e.article == heading)
-            }
-        })
+        tests
+            .iter()
+            .any(|t| t.obligation == obligation && t.name == name && t.article == heading)
     };
     // every provision: (concept or obligation, is an obligation, citation, rule source)
     let provisions_iter = p
@@ -88,11 +89,14 @@ pub fn coverage(p: &Program, cases: &[&Case]) -> Coverage {
     let meta = &doc.meta;
     Coverage {
         id: meta.id.clone(),
-        script: meta.script.clone(),
+        script: meta.script,
         title: meta.title.clone(),
         number: meta.number.clone().unwrap_or_else(|| "—".into()),
         jurisdiction: meta.jurisdiction.clone().unwrap_or_default(),
-        in_force: in_force_rule(p).trim_start_matches("in_force ").to_string(),
+        in_force: meta
+            .in_force_rule()
+            .trim_start_matches("in_force ")
+            .to_string(),
         articles: doc.articles.len(),
         encoded,
         missing: missing_articles.len(),
@@ -118,13 +122,13 @@ impl Coverage {
         for (n, reason) in &self.descriptive {
             s.push_str(&format!(
                 "    descriptive {}: {reason}\n",
-                article_heading(*n, &self.script)
+                article_heading(*n, self.script)
             ));
         }
         for n in &self.missing_articles {
             s.push_str(&format!(
                 "    MISSING {}\n",
-                article_heading(*n, &self.script)
+                article_heading(*n, self.script)
             ));
         }
         s.push_str(&format!(

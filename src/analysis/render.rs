@@ -10,7 +10,7 @@ use crate::ir::{Article, Document, Part, article_heading};
 /// and item.
 pub fn article_lines(doc: &Document, a: &Article) -> Vec<String> {
     let mut lines = Vec::new();
-    let heading = article_heading(a.number, &doc.meta.script);
+    let heading = article_heading(a.number, doc.meta.script);
     for part in &a.parts {
         match part {
             Part::Para { text, items } => {

@@ -132,7 +132,7 @@ pub fn compare(doc: &Document, raw: &str) -> Vec<Mismatch> {
         });
     }
     for (a, (src_heading, src_lines)) in doc.articles.iter().zip(&articles) {
-        let heading = article_heading(a.number, &doc.meta.script);
+        let heading = article_heading(a.number, doc.meta.script);
         if heading != *src_heading {
             out.push(Mismatch {
                 article: a.number,

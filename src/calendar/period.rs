@@ -13,8 +13,9 @@ use super::{Calendar, OutOfCalendar};
 use chrono::{Days, Months, NaiveDate};
 use std::fmt;
 
-/// The unit of a [`Period`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// The unit of a [`Period`]. The derived order is structural (for sorting sets), not legal:
+/// see `value::period_cmp`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PeriodUnit {
     /// 日: calendar days.
     Days,
@@ -27,7 +28,7 @@ pub enum PeriodUnit {
 }
 
 /// A period such as 30日, 5个工作日, 6个月 or 3年.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Period {
     pub amount: u32,
     pub unit: PeriodUnit,

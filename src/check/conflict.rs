@@ -7,22 +7,24 @@
 //! complex is left to evaluation, which reports a conflict when it happens.
 
 use super::CheckError;
-use crate::ir::{ConceptRule, Expr, ExprKind, FactId, Program};
-use crate::syntax::ast::BinOp;
+use crate::ir::{CmpOp, ConceptRule, Expr, ExprKind, FactId, Program};
 use crate::value::Value;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
+/// What a conjunction says about one fact.
 #[derive(Debug, Clone, Default)]
 struct Bounds {
-    lower: Option<(Decimal, bool)>, // (value, inclusive)
+    /// (value, inclusive)
+    lower: Option<(Decimal, bool)>,
     upper: Option<(Decimal, bool)>,
     equals: Option<Value>,
     not_equals: Vec<Value>,
     boolean: Option<bool>,
-    kind: u8, // 0 unset, 1 number-like, 2 bool, 3 enum/other equality
+    /// The conjunction contradicts itself on this fact.
     conflict: bool,
-    unit: Option<fn(Decimal) -> Value>,
+    /// The unit of the numeric bounds (set whenever `lower` or `upper` is).
+    unit: Option<Unit>,
 }
 
 /// Rebuilds a value of the same unit from a number.
@@ -40,10 +42,11 @@ fn numeric(v: &Value) -> Option<(Decimal, Unit)> {
     }
 }
 
-/// Constraint on facts: a conjunction of atoms, or None if the condition is not of that shape.
+/// Adds the constraints of a conjunction of atoms to `out`; false if the condition is not of
+/// that shape (then nothing can be proved).
 fn conjunction(e: &Expr, out: &mut BTreeMap<FactId, Bounds>) -> bool {
     match &e.kind {
-        ExprKind::Binary(BinOp::And, a, b) => conjunction(a, out) && conjunction(b, out),
+        ExprKind::And(a, b) => conjunction(a, out) && conjunction(b, out),
         ExprKind::Const(Value::Bool(true)) => true,
         ExprKind::Fact(f) => {
             let b = out.entry(*f).or_default();
@@ -64,21 +67,21 @@ fn conjunction(e: &Expr, out: &mut BTreeMap<FactId, Bounds>) -> bool {
             }
             _ => false,
         },
-        ExprKind::Binary(op, a, b) => {
+        ExprKind::Cmp(op, _, a, b) => {
             let (fact, konst, op) = match (&a.kind, &b.kind) {
                 (ExprKind::Fact(f), ExprKind::Const(c)) => (*f, c, *op),
-                (ExprKind::Const(c), ExprKind::Fact(f)) => (*f, c, flip(*op)),
+                (ExprKind::Const(c), ExprKind::Fact(f)) => (*f, c, op.flip()),
                 _ => return false,
             };
             let bounds = out.entry(fact).or_default();
             if let Some((v, unit)) = numeric(konst) {
                 bounds.unit = Some(unit);
                 match op {
-                    BinOp::Ge => tighten_lower(bounds, v, true),
-                    BinOp::Gt => tighten_lower(bounds, v, false),
-                    BinOp::Le => tighten_upper(bounds, v, true),
-                    BinOp::Lt => tighten_upper(bounds, v, false),
-                    BinOp::Eq => {
+                    CmpOp::Ge => tighten_lower(bounds, v, true),
+                    CmpOp::Gt => tighten_lower(bounds, v, false),
+                    CmpOp::Le => tighten_upper(bounds, v, true),
+                    CmpOp::Lt => tighten_upper(bounds, v, false),
+                    CmpOp::Eq => {
                         tighten_lower(bounds, v, true);
                         tighten_upper(bounds, v, true);
                     }
@@ -87,7 +90,7 @@ fn conjunction(e: &Expr, out: &mut BTreeMap<FactId, Bounds>) -> bool {
                 true
             } else {
                 match op {
-                    BinOp::Eq => {
+                    CmpOp::Eq => {
                         if bounds.equals.as_ref().is_some_and(|e| e != konst)
                             || bounds.not_equals.contains(konst)
                         {
@@ -96,7 +99,7 @@ fn conjunction(e: &Expr, out: &mut BTreeMap<FactId, Bounds>) -> bool {
                         bounds.equals = Some(konst.clone());
                         true
                     }
-                    BinOp::Ne => {
+                    CmpOp::Ne => {
                         if bounds.equals.as_ref() == Some(konst) {
                             bounds.conflict = true;
                         }
@@ -111,18 +114,7 @@ fn conjunction(e: &Expr, out: &mut BTreeMap<FactId, Bounds>) -> bool {
     }
 }
 
-fn flip(op: BinOp) -> BinOp {
-    match op {
-        BinOp::Lt => BinOp::Gt,
-        BinOp::Le => BinOp::Ge,
-        BinOp::Gt => BinOp::Lt,
-        BinOp::Ge => BinOp::Le,
-        other => other,
-    }
-}
-
 fn tighten_lower(b: &mut Bounds, v: Decimal, inclusive: bool) {
-    b.kind = 1;
     match b.lower {
         Some((cur, cur_inc)) if cur > v || (cur == v && !cur_inc) => {}
         _ => b.lower = Some((v, inclusive)),
@@ -130,15 +122,14 @@ fn tighten_lower(b: &mut Bounds, v: Decimal, inclusive: bool) {
 }
 
 fn tighten_upper(b: &mut Bounds, v: Decimal, inclusive: bool) {
-    b.kind = 1;
     match b.upper {
         Some((cur, cur_inc)) if cur < v || (cur == v && !cur_inc) => {}
         _ => b.upper = Some((v, inclusive)),
     }
 }
 
-/// A value satisfying the bounds, if any.
-fn witness(b: &Bounds) -> Option<Option<Value>> {
+/// A value satisfying the bounds: None if there is none, Some(None) if any value will do.
+fn witness_value(b: &Bounds) -> Option<Option<Value>> {
     if b.conflict {
         return None;
     }
@@ -148,8 +139,7 @@ fn witness(b: &Bounds) -> Option<Option<Value>> {
     if let Some(e) = &b.equals {
         return Some(Some(e.clone()));
     }
-    if b.kind == 1 {
-        let unit = b.unit.unwrap_or(Value::Decimal);
+    if let Some(unit) = b.unit {
         let candidate = match (b.lower, b.upper) {
             (Some((l, true)), _) => l,
             (Some((l, false)), Some((u, _))) => (l + u) / Decimal::TWO,
@@ -180,11 +170,24 @@ fn rule_condition(r: &ConceptRule, out: &mut BTreeMap<FactId, Bounds>) -> bool {
     }
 }
 
-pub(super) fn static_conflicts(p: &Program) -> Vec<CheckError> {
-    let mut errors = Vec::new();
-    for c in &p.concepts {
+/// A pair of same-level rules that give different values and can apply to one project, with
+/// such a project.
+#[derive(Debug, Clone)]
+pub struct StaticConflict {
+    pub concept: usize,
+    /// Indices into the concept's rules.
+    pub rules: (usize, usize),
+    /// The facts of a project on which both rules apply (facts the conditions do not constrain
+    /// are left out).
+    pub witness: Vec<(FactId, Value)>,
+}
+
+/// Every statically provable conflict of the program.
+pub fn static_conflicts(p: &Program) -> Vec<StaticConflict> {
+    let mut out = Vec::new();
+    for (ci, c) in p.concepts.iter().enumerate() {
         for (i, a) in c.rules.iter().enumerate() {
-            for b in &c.rules[i + 1..] {
+            for (j, b) in c.rules.iter().enumerate().skip(i + 1) {
                 if a.exception != b.exception {
                     continue;
                 }
@@ -199,37 +202,54 @@ pub(super) fn static_conflicts(p: &Program) -> Vec<CheckError> {
                 if !rule_condition(a, &mut bounds) || !rule_condition(b, &mut bounds) {
                     continue;
                 }
-                let mut parts = Vec::new();
+                let mut witness = Vec::new();
                 let mut satisfiable = true;
                 for (fact, bd) in &bounds {
-                    match witness(bd) {
+                    match witness_value(bd) {
                         None => {
                             satisfiable = false;
                             break;
                         }
-                        Some(Some(v)) => {
-                            parts.push(format!("{} = {}", p.fact(*fact).name, p.show(&v)))
-                        }
+                        Some(Some(v)) => witness.push((*fact, v)),
                         Some(None) => {}
                     }
                 }
                 if satisfiable {
-                    let witness = if parts.is_empty() {
-                        "any facts".to_string()
-                    } else {
-                        parts.join(", ")
-                    };
-                    errors.push(CheckError::Conflict {
-                        concept: c.name.clone(),
-                        first: a.span,
-                        first_article: a.cite.article,
-                        second: b.span,
-                        second_article: b.cite.article,
+                    out.push(StaticConflict {
+                        concept: ci,
+                        rules: (i, j),
                         witness,
                     });
                 }
             }
         }
     }
-    errors
+    out
+}
+
+pub(super) fn conflict_errors(p: &Program) -> Vec<CheckError> {
+    static_conflicts(p)
+        .into_iter()
+        .map(|sc| {
+            let c = &p.concepts[sc.concept];
+            let (a, b) = (&c.rules[sc.rules.0], &c.rules[sc.rules.1]);
+            let witness = if sc.witness.is_empty() {
+                "any facts".to_string()
+            } else {
+                sc.witness
+                    .iter()
+                    .map(|(f, v)| format!("{} = {}", p.fact(*f).name, p.show(v)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            CheckError::Conflict {
+                concept: c.name.clone(),
+                first: a.span,
+                first_article: a.cite.article,
+                second: b.span,
+                second_article: b.cite.article,
+                witness,
+            }
+        })
+        .collect()
 }

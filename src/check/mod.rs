@@ -17,13 +17,17 @@
 
 mod conflict;
 
+pub use conflict::{StaticConflict, static_conflicts};
+mod document;
+mod expr;
+
 use crate::diagnostic::Diagnostic;
-use crate::ir::{self, Builtin, ConceptId, EnumId, FactId, RecordId, Type};
+use crate::ir::{self, ConceptId, EnumId, FactId, RecordId, RuleId, Type};
 use crate::resolve::{Resolved, Symbol};
 use crate::source::{SourceMap, Span};
-use crate::syntax::ast::{self, BinOp, ExprKind, MetaField, RuleKind, UnOp};
-use crate::value::{PeriodKey, Value};
-use std::collections::HashMap;
+use crate::syntax::ast::{self, RuleKind};
+use crate::value::Value;
+use std::collections::{HashMap, HashSet};
 
 /// What can be wrong with types, units and rules' logic.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,6 +83,7 @@ pub enum CheckError {
         first_article: u32,
         second: Span,
         second_article: u32,
+        /// A project on which both rules apply, in the drafter's words (`total_investment = 500万元`).
         witness: String,
     },
     Cycle {
@@ -91,7 +96,7 @@ pub enum CheckError {
         expected: usize,
         found: usize,
     },
-    KnownNeedsFact {
+    HappenedNeedsDateFact {
         span: Span,
     },
     NoSuchField {
@@ -105,6 +110,27 @@ pub enum CheckError {
     },
     InForceConcept {
         span: Span,
+    },
+    MixedScope {
+        concept: String,
+        regardless: Span,
+        gated: Span,
+    },
+    RegardlessOnScope {
+        span: Span,
+    },
+    EachNeedsSet {
+        span: Span,
+        found: String,
+    },
+    ActNotDateSet {
+        span: Span,
+        name: String,
+        found: String,
+    },
+    Internal {
+        span: Span,
+        what: String,
     },
 }
 
@@ -175,14 +201,30 @@ impl CheckError {
                 Diagnostic::error("E0213", format!("`{name}` takes {expected} argument(s), found {found}"))
                     .with_label(*span, "wrong number of arguments")
             }
-            KnownNeedsFact { span } => Diagnostic::error("E0214", "`known(…)` takes the name of a fact")
-                .with_label(*span, "not a fact name")
-                .with_help("write `known(completed_on)`"),
+            HappenedNeedsDateFact { span } => Diagnostic::error("E0214", "`happened(…)` takes the name of a date fact")
+                .with_label(*span, "not a date fact")
+                .with_help("write `happened(completed_on)`: true when the event has happened by the evaluation date, false when the facts say it has not, unknown otherwise"),
             NoSuchField { span, record, field } => Diagnostic::error("E0215", format!("`{record}` has no field `{field}`"))
                 .with_label(*span, "no such field"),
             UnknownType { span, name } => Diagnostic::error("E0216", format!("unknown type `{name}`"))
                 .with_label(*span, "not a type")
                 .with_help("the types are bool, int, decimal, money, percent, date, duration, text, reasons, set of T, and declared enums and records"),
+            MixedScope { concept, regardless, gated } => Diagnostic::error("E0218", format!("some rules of `{concept}` hold regardless of scope and others do not"))
+                .with_label(*regardless, "this rule holds regardless of scope")
+                .with_label(*gated, "this one only where the policy applies")
+                .with_help(format!("a concept is decided either within the policy's scope or regardless of it: write `regardless of scope` on every rule of `{concept}`, or on none")),
+            RegardlessOnScope { span } => Diagnostic::error("E0219", "`in_scope` decides the scope; it cannot be `regardless of scope`")
+                .with_label(*span, "on a rule of in_scope")
+                .with_help("remove `regardless of scope`: the scope itself is never gated"),
+            EachNeedsSet { span, found } => Diagnostic::error("E0220", format!("`after each` counts from every date of a set, found {found}"))
+                .with_label(*span, "not a set of dates")
+                .with_help("name a `set of date` fact listing every event, e.g. `fact crypto_assessments_completed_on: set of date`"),
+            ActNotDateSet { span, name, found } => Diagnostic::error("E0221", format!("`{name}` is {found}, but a duty with one instance per year or per event is done on a set of dates"))
+                .with_label(*span, "not a set-of-date fact")
+                .with_help("declare the act as `set of date` and list every date the duty was done"),
+            Internal { span, what } => Diagnostic::error("E0000", format!("internal error: the checker met {what}"))
+                .with_label(*span, "here")
+                .with_help("this is a defect of tiao, not of your file; please report it with the file"),
             InForceConcept { span } => Diagnostic::error("E0217", "`in_force` is decided by the policy block, not by a rule")
                 .with_label(*span, "rule for in_force")
                 .with_help("write the in-force period in the policy block: `in_force from 2022-06-21`; mark the article `descriptive \"in-force clause, encoded in the policy block\"`"),
@@ -191,38 +233,93 @@ impl CheckError {
 }
 
 /// Type-check a resolved policy and build its IR. `sources` gives the rules' source text for
-/// explanations.
+/// explanations. In debug builds the IR is validated (`ir::validate`) before it is returned.
 pub fn check(resolved: &Resolved, sources: &SourceMap) -> Result<ir::Program, Vec<CheckError>> {
+    check_with(resolved, sources, true)
+}
+
+/// [`check`], optionally without the static conflict check (E0211): the program is produced
+/// even when two rules provably conflict, so that an analysis or a test can evaluate them.
+pub fn check_with(
+    resolved: &Resolved,
+    sources: &SourceMap,
+    conflicts: bool,
+) -> Result<ir::Program, Vec<CheckError>> {
     let mut c = Checker {
         r: resolved,
-        poisoned: std::collections::HashSet::new(),
+        poisoned: HashSet::new(),
         sources,
         errors: Vec::new(),
         enums: Vec::new(),
         records: Vec::new(),
+        conflicts,
     };
     let program = c.run();
-    if c.errors.is_empty() {
-        Ok(program)
-    } else {
-        Err(c.errors)
+    if !c.errors.is_empty() {
+        return Err(c.errors);
     }
+    if cfg!(debug_assertions) {
+        let problems = ir::validate(&program);
+        if !problems.is_empty() {
+            return Err(problems
+                .into_iter()
+                .map(|(span, what)| CheckError::Internal {
+                    span,
+                    what: format!("an IR that fails validation: {what}"),
+                })
+                .collect());
+        }
+    }
+    Ok(program)
 }
 
-struct Checker<'r, 'a> {
+pub(super) struct Checker<'r, 'a> {
     r: &'r Resolved<'a>,
     /// Spans of placeholder expressions standing in for something already reported, so that
     /// one mistake gives one diagnostic.
-    poisoned: std::collections::HashSet<Span>,
+    poisoned: HashSet<Span>,
     sources: &'r SourceMap,
     errors: Vec<CheckError>,
     enums: Vec<ir::EnumDef>,
     records: Vec<ir::RecordDef>,
+    /// Report static conflicts (E0211); off for analyses that need the program anyway.
+    conflicts: bool,
+}
+
+pub(super) struct Env<'p> {
+    facts: &'p [ir::FactDef],
+    concepts_ty: Vec<Type>,
+}
+
+/// Where the rules of one concept stand on scope: the first rule with and without
+/// `regardless of scope`.
+#[derive(Default)]
+struct ScopeMarks {
+    regardless: Option<Span>,
+    gated: Option<Span>,
 }
 
 impl<'r, 'a> Checker<'r, 'a> {
     fn tw(&self, t: &Type) -> String {
         ir::type_name(&self.enums, &self.records, t)
+    }
+
+    /// A stand-in for an expression whose error was already reported.
+    fn placeholder(&mut self, span: Span, ty: Type) -> ir::Expr {
+        self.poisoned.insert(span);
+        ir::Expr {
+            kind: ir::ExprKind::Const(Value::Bool(false)),
+            ty,
+            span,
+        }
+    }
+
+    fn internal(&mut self, span: Span, what: &str) -> ir::Expr {
+        self.errors.push(CheckError::Internal {
+            span,
+            what: what.to_string(),
+        });
+        self.placeholder(span, Type::Bool)
     }
 
     fn resolve_type(&mut self, t: &ast::TypeExpr) -> Type {
@@ -288,36 +385,38 @@ impl<'r, 'a> Checker<'r, 'a> {
             .r
             .facts
             .iter()
-            .map(|(f, local)| ir::FactDef {
+            .map(|(f, origin)| ir::FactDef {
                 name: f.name.name.clone(),
                 ty: self.resolve_type(&f.ty),
                 doc: f.doc.as_ref().map(|d| d.value.clone()),
                 span: f.span,
-                local: *local,
+                origin: *origin,
             })
             .collect();
         let mut concepts: Vec<ir::ConceptDef> = self
             .r
             .concepts
             .iter()
-            .map(|(c, local)| ir::ConceptDef {
+            .map(|(c, origin)| ir::ConceptDef {
                 name: c.name.name.clone(),
                 ty: self.resolve_type(&c.ty),
                 doc: c.doc.as_ref().map(|d| d.value.clone()),
                 span: c.span,
-                local: *local,
+                origin: *origin,
                 default: None,
                 rules: Vec::new(),
                 reasons: Vec::new(),
+                scope: ir::ScopeRole::Gated,
             })
             .collect();
         let mut obligations: Vec<ir::ObligationDef> = self
             .r
             .obligations
             .iter()
-            .map(|(n, d, _, _)| ir::ObligationDef {
-                name: n.clone(),
-                doc: d.clone(),
+            .map(|o| ir::ObligationDef {
+                name: o.name.clone(),
+                doc: o.doc.clone(),
+                origin: o.origin,
                 rules: Vec::new(),
             })
             .collect();
@@ -330,86 +429,112 @@ impl<'r, 'a> Checker<'r, 'a> {
             if let Some(d) = &decl.default {
                 let want = concepts[i].ty.clone();
                 let e = self.expr(&env, d, Some(&want));
-                self.expect(&e, &want, "the default value");
+                let e = self.coerce(e, &want, "the default value");
                 concepts[i].default = Some(e);
             }
         }
 
+        let mut ordinals: HashMap<(u32, String), u32> = HashMap::new();
+        let mut next_id = |article: u32, target: String| -> RuleId {
+            let n = ordinals.entry((article, target.clone())).or_insert(0);
+            *n += 1;
+            RuleId {
+                article,
+                target,
+                ordinal: *n,
+            }
+        };
+        let mut marks: HashMap<u32, ScopeMarks> = HashMap::new();
         for placed in &self.r.rules {
             let source = self.sources.slice(placed.rule.span).to_string();
-            match &placed.rule.kind {
-                RuleKind::Define { .. } | RuleKind::Exception { .. } => {
-                    let (concept, value, when_expr) = match &placed.rule.kind {
-                        RuleKind::Define {
-                            concept,
-                            value,
-                            when,
-                        } => (concept, value, when.as_ref()),
-                        RuleKind::Exception {
-                            concept,
-                            value,
-                            when,
-                        } => (concept, value, Some(when)),
-                        _ => continue,
-                    };
-                    let Some(Symbol::Concept(cid)) = self.r.names.get(&concept.name).copied()
-                    else {
-                        continue;
-                    };
-                    let cty = concepts[cid as usize].ty.clone();
-                    if concept.name == "in_force" {
-                        self.errors.push(CheckError::InForceConcept {
-                            span: placed.rule.span,
-                        });
-                        continue;
+            let rule = placed.rule;
+            let mut mark = |cid: u32, this: &mut Self| {
+                let m = marks.entry(cid).or_default();
+                match rule.regardless {
+                    Some(span) => {
+                        m.regardless.get_or_insert(span);
                     }
-                    if cty == Type::Reasons {
-                        self.errors.push(CheckError::DefineOnReasons {
-                            span: concept.span,
-                            concept: concept.name.clone(),
-                        });
-                        continue;
+                    None => {
+                        m.gated.get_or_insert(rule.span);
                     }
-                    let v = self.expr(&env, value, Some(&cty));
-                    self.expect(&v, &cty, "the value of this definition");
-                    let w = when_expr.map(|w| self.condition(&env, w));
-                    concepts[cid as usize].rules.push(ir::ConceptRule {
-                        value: v,
-                        when: w,
-                        exception: matches!(placed.rule.kind, RuleKind::Exception { .. }),
-                        cite: placed.cite.clone(),
-                        text: placed.text.clone(),
-                        source,
-                        span: placed.rule.span,
-                    });
                 }
-                RuleKind::Reason { id, concept, when } => {
-                    let Some(Symbol::Concept(cid)) = self.r.names.get(&concept.name).copied()
-                    else {
-                        continue;
-                    };
-                    let cty = concepts[cid as usize].ty.clone();
-                    if cty != Type::Reasons {
-                        let found = self.tw(&cty);
-                        self.errors.push(CheckError::ReasonOnNonReasons {
-                            span: concept.span,
-                            concept: concept.name.clone(),
-                            found,
-                        });
-                        continue;
-                    }
+                if let (Some(span), true) = (
+                    rule.regardless,
+                    this.r.names.get("in_scope") == Some(&Symbol::Concept(cid)),
+                ) {
+                    this.errors.push(CheckError::RegardlessOnScope { span });
+                }
+            };
+            match &rule.kind {
+                RuleKind::Define {
+                    concept,
+                    value,
+                    when,
+                } => {
+                    self.concept_rule(
+                        &env,
+                        &mut concepts,
+                        placed,
+                        (concept, value, when.as_ref(), false),
+                        &source,
+                        &mut next_id,
+                        &mut mark,
+                    );
+                }
+                RuleKind::Exception {
+                    concept,
+                    value,
+                    when,
+                } => {
+                    self.concept_rule(
+                        &env,
+                        &mut concepts,
+                        placed,
+                        (concept, value, Some(when), true),
+                        &source,
+                        &mut next_id,
+                        &mut mark,
+                    );
+                }
+                RuleKind::Reason {
+                    id,
+                    concepts: targets,
+                    when,
+                } => {
                     let w = self.condition(&env, when);
-                    concepts[cid as usize].reasons.push(ir::ReasonRule {
-                        id: id.name.clone(),
-                        when: w,
-                        cite: placed.cite.clone(),
-                        text: placed.text.clone(),
-                        source,
-                        span: placed.rule.span,
-                    });
+                    for concept in targets {
+                        let Some(Symbol::Concept(cid)) = self.r.names.get(&concept.name).copied()
+                        else {
+                            // resolve reported the name
+                            continue;
+                        };
+                        let cty = concepts[cid as usize].ty.clone();
+                        if cty != Type::Reasons {
+                            let found = self.tw(&cty);
+                            self.errors.push(CheckError::ReasonOnNonReasons {
+                                span: concept.span,
+                                concept: concept.name.clone(),
+                                found,
+                            });
+                            continue;
+                        }
+                        mark(cid, self);
+                        let rule_id =
+                            next_id(placed.cite.article, format!("{}.{}", concept.name, id.name));
+                        concepts[cid as usize].reasons.push(ir::ReasonRule {
+                            id: rule_id,
+                            reason: id.name.clone(),
+                            when: w.clone(),
+                            cite: placed.cite.clone(),
+                            text: placed.text.clone(),
+                            source: source.clone(),
+                            span: rule.span,
+                        });
+                    }
                 }
                 RuleKind::Obligation {
                     name,
+                    bearer,
                     act,
                     deadline,
                     when,
@@ -421,229 +546,227 @@ impl<'r, 'a> Checker<'r, 'a> {
                     let Some(Symbol::Fact(fid)) = self.r.names.get(&act.name).copied() else {
                         continue;
                     };
-                    let yearly = matches!(deadline, ast::Deadline::Yearly { .. });
-                    let act_ty = &facts[fid as usize].ty;
-                    let act_ok = *act_ty == Type::Date
-                        || (yearly && *act_ty == Type::Set(Box::new(Type::Date)));
-                    if !act_ok {
-                        let found = self.tw(&facts[fid as usize].ty);
+                    let deadline = self.deadline(&env, deadline);
+                    let per_instance = match &deadline {
+                        ir::Deadline::Yearly { .. } => true,
+                        ir::Deadline::Within { after, .. }
+                        | ir::Deadline::Between { after, .. } => {
+                            matches!(after, ir::Trigger::Each(_))
+                        }
+                        ir::Deadline::By { .. } => false,
+                    };
+                    let act_ty = facts[fid as usize].ty.clone();
+                    let date_set = Type::Set(Box::new(Type::Date));
+                    if per_instance && act_ty != date_set {
+                        let found = self.tw(&act_ty);
+                        self.errors.push(CheckError::ActNotDateSet {
+                            span: act.span,
+                            name: act.name.clone(),
+                            found,
+                        });
+                    } else if !per_instance && act_ty != Type::Date {
+                        let found = self.tw(&act_ty);
                         self.errors.push(CheckError::ActNotDate {
                             span: act.span,
                             name: act.name.clone(),
                             found,
                         });
                     }
-                    let deadline = match deadline {
-                        ast::Deadline::Within { period, after } => ir::Deadline::Within {
-                            period: self.period(&env, period),
-                            after: self.date_expr(&env, after),
-                        },
-                        ast::Deadline::Between { from, to, after } => ir::Deadline::Between {
-                            from: self.period(&env, from),
-                            to: self.period(&env, to),
-                            after: self.date_expr(&env, after),
-                        },
-                        ast::Deadline::By { date } => ir::Deadline::By {
-                            date: self.date_expr(&env, date),
-                        },
-                        ast::Deadline::Yearly {
-                            month,
-                            day,
-                            from,
-                            until,
-                        } => ir::Deadline::Yearly {
-                            month: *month,
-                            day: *day,
-                            from: self.date_expr(&env, from),
-                            until: until.as_ref().map(|u| self.date_expr(&env, u)),
-                        },
-                    };
                     let w = when.as_ref().map(|w| self.condition(&env, w));
                     obligations[oid as usize].rules.push(ir::ObligationRule {
+                        id: next_id(placed.cite.article, name.name.clone()),
                         act: FactId(fid),
                         deadline,
                         when: w,
+                        bearer: bearer.as_ref().map(|b| b.value.clone()),
+                        regardless: rule.regardless.is_some(),
                         cite: placed.cite.clone(),
                         source,
-                        span: placed.rule.span,
+                        span: rule.span,
                     });
                 }
             }
         }
+        for (cid, m) in &marks {
+            if let (Some(regardless), Some(gated)) = (m.regardless, m.gated) {
+                self.errors.push(CheckError::MixedScope {
+                    concept: concepts[*cid as usize].name.clone(),
+                    regardless,
+                    gated,
+                });
+            }
+            if m.regardless.is_some() {
+                concepts[*cid as usize].scope = ir::ScopeRole::Regardless;
+            }
+        }
 
-        let program = ir::Program {
-            document: self.document(),
+        let document = document::document(self.r);
+        let mut program = ir::Program {
+            presumptions: presumptions(&document, &self.enums, &facts),
+            document,
             enums: self.enums.clone(),
             records: self.records.clone(),
             facts,
             concepts,
             obligations,
+            scope: None,
         };
+        mark_scope(&mut program);
         self.cycles(&program);
-        self.errors.extend(conflict::static_conflicts(&program));
+        if self.conflicts {
+            self.errors.extend(conflict::conflict_errors(&program));
+        }
         program
     }
 
-    fn document(&self) -> ir::Document {
-        let h = self.r.header;
-        let mut meta = ir::PolicyMeta {
-            id: h.map(|h| h.name.name.clone()).unwrap_or_default(),
-            title: String::new(),
-            number: None,
-            issuer: None,
-            jurisdiction: None,
-            level: None,
-            issued: None,
-            issued_source: None,
-            in_force_from: None,
-            in_force_from_issue: false,
-            in_force_end: None,
-            in_force_article: None,
-            replaces: Vec::new(),
-            based_on: Vec::new(),
-            script: ir::Script::Simplified,
-            notes: h
-                .map(|h| h.notes.iter().map(|n| n.value.clone()).collect())
-                .unwrap_or_default(),
-            repairs: h
-                .map(|h| h.repairs.iter().map(repair).collect())
-                .unwrap_or_default(),
+    #[allow(clippy::too_many_arguments)]
+    fn concept_rule(
+        &mut self,
+        env: &Env,
+        concepts: &mut [ir::ConceptDef],
+        placed: &crate::resolve::PlacedRule,
+        (concept, value, when, exception): (&ast::Ident, &ast::Expr, Option<&ast::Expr>, bool),
+        source: &str,
+        next_id: &mut dyn FnMut(u32, String) -> RuleId,
+        mark: &mut dyn FnMut(u32, &mut Self),
+    ) {
+        let Some(Symbol::Concept(cid)) = self.r.names.get(&concept.name).copied() else {
+            // resolve reported the name
+            return;
         };
-        let mut from_issue = false;
-        for f in h.map(|h| h.fields.as_slice()).unwrap_or(&[]) {
-            match f {
-                MetaField::Title(s) => meta.title = s.value.clone(),
-                MetaField::Number(s) => meta.number = Some(s.value.clone()),
-                MetaField::Issuer(s) => meta.issuer = Some(s.value.clone()),
-                MetaField::Jurisdiction { name, level } => {
-                    meta.jurisdiction = Some(name.value.clone());
-                    meta.level = Some(level.name.clone());
-                }
-                MetaField::Issued { date, source, .. } => {
-                    meta.issued = *date;
-                    meta.issued_source = source.as_ref().map(|s| s.value.clone());
-                }
-                MetaField::InForce {
-                    from, end, article, ..
-                } => {
-                    match from {
-                        ast::InForceStart::Date(d) => meta.in_force_from = Some(*d),
-                        ast::InForceStart::Issued => from_issue = true,
-                    }
-                    meta.in_force_end = end.as_ref().map(|e| match e {
-                        ast::InForceEnd::Until(d) => ir::InForceEnd::Until(*d),
-                        ast::InForceEnd::For(p) => ir::InForceEnd::For(*p),
-                    });
-                    meta.in_force_article = article.map(|(n, _)| n);
-                }
-                MetaField::Replaces(s) => meta.replaces.push(s.value.clone()),
-                MetaField::BasedOn(s) => meta.based_on.push(s.value.clone()),
-                MetaField::Script(s) => {
-                    meta.script = if s.name == "traditional" {
-                        ir::Script::Traditional
-                    } else {
-                        ir::Script::Simplified
-                    }
-                }
-                MetaField::Unknown { .. } => {}
-            }
+        if concept.name == "in_force" {
+            self.errors.push(CheckError::InForceConcept {
+                span: placed.rule.span,
+            });
+            return;
         }
-        if from_issue {
-            meta.in_force_from_issue = true;
-            meta.in_force_from = meta.issued;
+        let cty = concepts[cid as usize].ty.clone();
+        if cty == Type::Reasons {
+            self.errors.push(CheckError::DefineOnReasons {
+                span: concept.span,
+                concept: concept.name.clone(),
+            });
+            return;
         }
-        let mut articles = Vec::new();
-        let mut index_of: HashMap<*const ast::Article, usize> = HashMap::new();
-        for a in &self.r.articles {
-            index_of.insert(*a as *const _, articles.len());
-            let rule_count = self
-                .r
-                .rules
-                .iter()
-                .filter(|p| p.cite.article == a.number)
-                .count()
-                + usize::from(meta.in_force_article == Some(a.number));
-            articles.push(ir::Article {
-                number: a.number,
-                parts: a
-                    .parts
-                    .iter()
-                    .flat_map(|p| match p {
-                        ast::Part::Para(p) => vec![ir::Part::Para {
-                            text: p.text.value.clone(),
-                            items: p.items.iter().flat_map(item_lines).collect(),
-                        }],
-                        ast::Part::Item(i) => {
-                            item_lines(i).into_iter().map(ir::Part::Item).collect()
-                        }
-                    })
-                    .collect(),
-                descriptive: a.descriptive.as_ref().map(|d| d.value.clone()),
-                notes: a
-                    .notes
-                    .iter()
-                    .chain(a.parts.iter().flat_map(|p| {
-                        match p {
-                            ast::Part::Para(p) => p
-                                .notes
-                                .iter()
-                                .chain(p.items.iter().flat_map(item_notes))
-                                .collect::<Vec<_>>(),
-                            ast::Part::Item(i) => item_notes(i),
-                        }
-                    }))
-                    .map(|n| n.value.clone())
-                    .collect(),
-                repairs: a.repairs.iter().map(repair).collect(),
-                rule_count,
-                span: a.span,
+        mark(cid, self);
+        let v = self.expr(env, value, Some(&cty));
+        let v = self.coerce(v, &cty, "the value of this definition");
+        let w = when.map(|w| self.condition(env, w));
+        concepts[cid as usize].rules.push(ir::ConceptRule {
+            id: next_id(placed.cite.article, concept.name.clone()),
+            value: v,
+            when: w,
+            exception,
+            cite: placed.cite.clone(),
+            text: placed.text.clone(),
+            source: source.to_string(),
+            span: placed.rule.span,
+        });
+    }
+
+    fn trigger(&mut self, env: &Env, after: &ast::Expr, each: bool) -> ir::Trigger {
+        if !each {
+            return ir::Trigger::One(self.date_expr(env, after));
+        }
+        let want = Type::Set(Box::new(Type::Date));
+        let x = self.expr(env, after, Some(&want));
+        if x.ty != want && !self.poisoned.contains(&x.span) {
+            let found = self.tw(&x.ty);
+            self.errors.push(CheckError::EachNeedsSet {
+                span: x.span,
+                found,
             });
         }
-        let chapters = self
-            .r
-            .chapters
-            .iter()
-            .map(|(h, arts)| ir::Chapter {
-                heading: h.value.clone(),
-                articles: arts
-                    .iter()
-                    .filter_map(|a| index_of.get(&(*a as *const _)).copied())
-                    .collect(),
-            })
-            .collect();
-        ir::Document {
-            meta,
-            chapters,
-            articles,
+        ir::Trigger::Each(x)
+    }
+
+    fn deadline(&mut self, env: &Env, d: &ast::Deadline) -> ir::Deadline {
+        match d {
+            ast::Deadline::Within {
+                period,
+                after,
+                each,
+            } => ir::Deadline::Within {
+                period: self.period(env, period),
+                after: self.trigger(env, after, *each),
+            },
+            ast::Deadline::Between {
+                from,
+                to,
+                after,
+                each,
+            } => ir::Deadline::Between {
+                from: self.period(env, from),
+                to: self.period(env, to),
+                after: self.trigger(env, after, *each),
+            },
+            ast::Deadline::By { date } => ir::Deadline::By {
+                date: self.date_expr(env, date),
+            },
+            ast::Deadline::Yearly {
+                month,
+                day,
+                from,
+                until,
+            } => ir::Deadline::Yearly {
+                month: *month,
+                day: *day,
+                from: self.date_expr(env, from),
+                until: until.as_ref().map(|u| self.date_expr(env, u)),
+            },
         }
     }
 
+    /// Concepts and duties may not depend on each other in a circle. A duty that applies only
+    /// within the policy's scope depends on `in_scope`, and so does every gated concept.
     fn cycles(&mut self, p: &ir::Program) {
-        // depth-first search over concept → concepts its rules read
         let n = p.concepts.len();
-        let deps: Vec<Vec<usize>> = p
-            .concepts
-            .iter()
-            .map(|c| {
-                let mut out = Vec::new();
-                let mut visit = |e: &ir::Expr| {
-                    if let ir::ExprKind::Concept(id) = e.kind {
-                        out.push(id.0 as usize);
-                    }
-                };
-                for r in &c.rules {
-                    r.value.visit(&mut visit);
-                    if let Some(w) = &r.when {
-                        w.visit(&mut visit);
-                    }
+        let node_name = |i: usize| -> String {
+            if i < n {
+                p.concepts[i].name.clone()
+            } else {
+                p.obligations[i - n].name.clone()
+            }
+        };
+        let refs = |exprs: &mut dyn Iterator<Item = &ir::Expr>| -> Vec<usize> {
+            let mut out = Vec::new();
+            for e in exprs {
+                e.visit(&mut |x| match x.kind {
+                    ir::ExprKind::Concept(id) => out.push(id.0 as usize),
+                    ir::ExprKind::Duty(o, _) => out.push(n + o.0 as usize),
+                    _ => {}
+                });
+            }
+            out
+        };
+        let scope = p.scope.map(|s| s.0 as usize);
+        let mut deps: Vec<Vec<usize>> = Vec::new();
+        for (i, c) in p.concepts.iter().enumerate() {
+            let mut exprs = c
+                .rules
+                .iter()
+                .flat_map(|r| std::iter::once(&r.value).chain(r.when.iter()))
+                .chain(c.reasons.iter().map(|r| &r.when))
+                .chain(c.default.iter());
+            let mut d = refs(&mut exprs);
+            if c.scope == ir::ScopeRole::Gated {
+                d.extend(scope.filter(|s| *s != i));
+            }
+            deps.push(d);
+        }
+        for o in &p.obligations {
+            let mut d = Vec::new();
+            for r in &o.rules {
+                let mut exprs = r.when.iter().chain(deadline_exprs(&r.deadline));
+                d.extend(refs(&mut exprs));
+                if !r.regardless {
+                    d.extend(scope);
                 }
-                for r in &c.reasons {
-                    r.when.visit(&mut visit);
-                }
-                out
-            })
-            .collect();
-        let mut state = vec![0u8; n];
+            }
+            deps.push(d);
+        }
+        let total = deps.len();
+        let mut state = vec![0u8; total];
         let mut stack = Vec::new();
         fn dfs(
             i: usize,
@@ -670,16 +793,24 @@ impl<'r, 'a> Checker<'r, 'a> {
             state[i] = 2;
             None
         }
-        for i in 0..n {
+        for i in 0..total {
             if state[i] == 0 {
                 if let Some(cyc) = dfs(i, &deps, &mut state, &mut stack) {
-                    let span = p.concepts[cyc[0]]
-                        .rules
-                        .first()
-                        .map(|r| r.span)
-                        .unwrap_or(p.concepts[cyc[0]].span);
+                    let first = cyc[0];
+                    let span = if first < n {
+                        p.concepts[first]
+                            .rules
+                            .first()
+                            .map(|r| r.span)
+                            .unwrap_or(p.concepts[first].span)
+                    } else {
+                        p.obligations[first - n]
+                            .rules
+                            .first()
+                            .map_or(Span::default(), |r| r.span)
+                    };
                     self.errors.push(CheckError::Cycle {
-                        concepts: cyc.iter().map(|c| p.concepts[*c].name.clone()).collect(),
+                        concepts: cyc.iter().map(|c| node_name(*c)).collect(),
                         span,
                     });
                     return;
@@ -687,559 +818,72 @@ impl<'r, 'a> Checker<'r, 'a> {
             }
         }
     }
+}
 
-    /// A stand-in for an expression whose error was already reported.
-    fn placeholder(&mut self, span: Span) -> ir::Expr {
-        self.poisoned.insert(span);
-        Self::mk(ir::ExprKind::Const(Value::Bool(false)), Type::Bool, span)
-    }
-
-    fn expect(&mut self, e: &ir::Expr, want: &Type, context: &'static str) {
-        if &e.ty == want || self.poisoned.contains(&e.span) {
-            return;
-        }
-        if *want == Type::Money && e.ty == Type::Percent {
-            self.errors
-                .push(CheckError::PercentWhereMoney { span: e.span });
-        } else if matches!(
-            e.kind,
-            ir::ExprKind::Const(Value::Int(_)) | ir::ExprKind::Const(Value::Decimal(_))
-        ) && matches!(want, Type::Money | Type::Percent | Type::Duration)
-        {
-            self.errors.push(CheckError::NumberWithoutUnit {
-                span: e.span,
-                expected: self.tw(want),
-            });
-        } else {
-            let (expected, found) = (self.tw(want), self.tw(&e.ty));
-            self.errors.push(CheckError::TypeMismatch {
-                span: e.span,
-                expected,
-                found,
-                context,
-            });
+/// The expressions of a deadline.
+pub(crate) fn deadline_exprs(d: &ir::Deadline) -> Vec<&ir::Expr> {
+    match d {
+        ir::Deadline::Within { period, after } => vec![period, after.expr()],
+        ir::Deadline::Between { from, to, after } => vec![from, to, after.expr()],
+        ir::Deadline::By { date } => vec![date],
+        ir::Deadline::Yearly { from, until, .. } => {
+            std::iter::once(from).chain(until.iter()).collect()
         }
     }
+}
 
-    fn condition(&mut self, env: &Env, e: &ast::Expr) -> ir::Expr {
-        let x = self.expr(env, e, Some(&Type::Bool));
-        if self.poisoned.contains(&x.span) {
-            return x;
+/// The scope concept and the concepts it is decided from (never gated).
+fn mark_scope(p: &mut ir::Program) {
+    let Some(scope) = p
+        .concept_id("in_scope")
+        .filter(|s| p.concept(*s).is_decided())
+    else {
+        return;
+    };
+    p.scope = Some(scope);
+    let mut todo = vec![scope];
+    let mut seen: HashSet<ConceptId> = HashSet::new();
+    while let Some(c) = todo.pop() {
+        if !seen.insert(c) {
+            continue;
         }
-        if x.ty != Type::Bool {
-            let found = self.tw(&x.ty);
-            self.errors.push(CheckError::ConditionNotBool {
-                span: x.span,
-                found,
-            });
-        }
-        x
-    }
-
-    fn date_expr(&mut self, env: &Env, e: &ast::Expr) -> ir::Expr {
-        let x = self.expr(env, e, Some(&Type::Date));
-        if self.poisoned.contains(&x.span) {
-            return x;
-        }
-        if x.ty != Type::Date {
-            let found = self.tw(&x.ty);
-            self.errors.push(CheckError::DeadlineNotDate {
-                span: x.span,
-                found,
-            });
-        }
-        x
-    }
-
-    fn period(&mut self, env: &Env, e: &ast::Expr) -> ir::Expr {
-        let x = self.expr(env, e, Some(&Type::Duration));
-        if self.poisoned.contains(&x.span) {
-            return x;
-        }
-        if x.ty != Type::Duration {
-            if matches!(
-                x.kind,
-                ir::ExprKind::Const(Value::Int(_)) | ir::ExprKind::Const(Value::Decimal(_))
-            ) {
-                self.errors.push(CheckError::NumberWithoutUnit {
-                    span: x.span,
-                    expected: "duration".into(),
-                });
-            } else {
-                let found = self.tw(&x.ty);
-                self.errors.push(CheckError::PeriodNotDuration {
-                    span: x.span,
-                    found,
-                });
-            }
-        }
-        x
-    }
-
-    fn mk(kind: ir::ExprKind, ty: Type, span: Span) -> ir::Expr {
-        ir::Expr { kind, ty, span }
-    }
-
-    /// Type an expression. `hint` is the type the context wants (used for bare enum variants
-    /// and for number literals).
-    fn expr(&mut self, env: &Env, e: &ast::Expr, hint: Option<&Type>) -> ir::Expr {
-        use ir::ExprKind as K;
-        let span = e.span;
-        match &e.kind {
-            ExprKind::Bool(b) => Self::mk(K::Const(Value::Bool(*b)), Type::Bool, span),
-            ExprKind::Number(n) => {
-                if n.fract().is_zero()
-                    && n.abs() < rust_decimal::Decimal::from(i64::MAX)
-                    && hint != Some(&Type::Decimal)
-                {
-                    let i = i64::try_from(*n).unwrap_or(0);
-                    Self::mk(K::Const(Value::Int(i)), Type::Int, span)
-                } else {
-                    Self::mk(K::Const(Value::Decimal(*n)), Type::Decimal, span)
-                }
-            }
-            ExprKind::Money(m) => Self::mk(K::Const(Value::Money(*m)), Type::Money, span),
-            ExprKind::Percent(p) => Self::mk(K::Const(Value::Percent(*p)), Type::Percent, span),
-            ExprKind::Date(d) => Self::mk(K::Const(Value::Date(*d)), Type::Date, span),
-            ExprKind::Duration(p) => Self::mk(
-                K::Const(Value::Duration(PeriodKey::from_period(*p))),
-                Type::Duration,
-                span,
-            ),
-            ExprKind::Str(s) => Self::mk(K::Const(Value::Text(s.clone())), Type::Text, span),
-            ExprKind::Name(id) => self.name(env, id, hint),
-            ExprKind::Field(base, field) => {
-                if let ExprKind::Name(b) = &base.kind {
-                    if let Some(Symbol::Enum(eid)) = self.r.names.get(&b.name).copied() {
-                        let v = self.enums[eid as usize]
-                            .variants
-                            .iter()
-                            .position(|(n, _)| *n == field.name)
-                            .unwrap_or(0);
-                        return Self::mk(
-                            K::Const(Value::Enum(eid, v as u32)),
-                            Type::Enum(EnumId(eid)),
-                            span,
-                        );
-                    }
-                }
-                let b = self.expr(env, base, None);
-                match &b.ty {
-                    Type::Record(rid) => {
-                        let rec = &self.records[rid.0 as usize];
-                        match rec.fields.iter().position(|(n, _)| *n == field.name) {
-                            Some(i) => {
-                                let ty = rec.fields[i].1.clone();
-                                Self::mk(K::Field(Box::new(b), i as u32), ty, span)
-                            }
-                            None => {
-                                let record = rec.name.clone();
-                                self.errors.push(CheckError::NoSuchField {
-                                    span: field.span,
-                                    record,
-                                    field: field.name.clone(),
-                                });
-                                self.placeholder(span)
-                            }
-                        }
-                    }
-                    other => {
-                        let found = self.tw(other);
-                        self.errors.push(CheckError::NoSuchField {
-                            span: field.span,
-                            record: found,
-                            field: field.name.clone(),
-                        });
-                        self.placeholder(span)
-                    }
-                }
-            }
-            ExprKind::Unary(UnOp::Not, x) => {
-                let x = self.condition(env, x);
-                Self::mk(K::Not(Box::new(x)), Type::Bool, span)
-            }
-            ExprKind::Unary(UnOp::Neg, x) => {
-                let x = self.expr(env, x, hint);
-                if !matches!(
-                    x.ty,
-                    Type::Int | Type::Decimal | Type::Money | Type::Percent
-                ) {
-                    let t = self.tw(&x.ty);
-                    self.errors.push(CheckError::BadOperands {
-                        span,
-                        op: "-",
-                        left: "nothing".into(),
-                        right: t,
-                    });
-                }
-                let ty = x.ty.clone();
-                Self::mk(K::Neg(Box::new(x)), ty, span)
-            }
-            ExprKind::Binary(op, a, b) => self.binary(env, *op, a, b, span),
-            ExprKind::Member {
-                value,
-                set,
-                negated,
-            } => {
-                let s = self.expr(env, set, None);
-                let element = match &s.ty {
-                    Type::Set(t) => Some((**t).clone()),
-                    _ => None,
-                };
-                let v = self.expr(env, value, element.as_ref());
-                match element {
-                    Some(t) if t != v.ty => self.expect(&v, &t, "an element tested for membership"),
-                    Some(_) => {}
-                    None => {
-                        let found = self.tw(&s.ty);
-                        self.errors.push(CheckError::TypeMismatch {
-                            span: s.span,
-                            expected: format!("a set of {}", self.tw(&v.ty)),
-                            found,
-                            context: "the right side of `in`",
-                        });
-                    }
-                }
-                Self::mk(
-                    K::Member {
-                        value: Box::new(v),
-                        set: Box::new(s),
-                        negated: *negated,
-                    },
-                    Type::Bool,
-                    span,
-                )
-            }
-            ExprKind::In {
-                value,
-                set,
-                negated,
-            } => {
-                let v = self.expr(env, value, None);
-                let items: Vec<ir::Expr> = set
-                    .iter()
-                    .map(|x| {
-                        let xi = self.expr(env, x, Some(&v.ty));
-                        if xi.ty != v.ty {
-                            self.expect(&xi, &v.ty, "an element of the set");
-                        }
-                        xi
-                    })
-                    .collect();
-                Self::mk(
-                    K::In {
-                        value: Box::new(v),
-                        set: items,
-                        negated: *negated,
-                    },
-                    Type::Bool,
-                    span,
-                )
-            }
-            ExprKind::If(c, t, f) => {
-                let c = self.condition(env, c);
-                let t = self.expr(env, t, hint);
-                let f = self.expr(env, f, Some(&t.ty));
-                if f.ty != t.ty {
-                    let tt = t.ty.clone();
-                    self.expect(
-                        &f,
-                        &tt,
-                        "the `else` branch (it must match the `then` branch)",
-                    );
-                }
-                let ty = t.ty.clone();
-                Self::mk(K::If(Box::new(c), Box::new(t), Box::new(f)), ty, span)
-            }
-            ExprKind::Call(name, args) => self.call(env, name, args, span),
-            ExprKind::Set(items) => {
-                let inner_hint = match hint {
-                    Some(Type::Set(t)) => Some((**t).clone()),
-                    _ => None,
-                };
-                let xs: Vec<ir::Expr> = items
-                    .iter()
-                    .map(|x| self.expr(env, x, inner_hint.as_ref()))
-                    .collect();
-                let ty = xs
-                    .first()
-                    .map(|x| x.ty.clone())
-                    .or(inner_hint)
-                    .unwrap_or(Type::Bool);
-                for x in &xs {
-                    if x.ty != ty {
-                        self.expect(x, &ty, "an element of the set");
-                    }
-                }
-                Self::mk(K::SetLit(xs), Type::Set(Box::new(ty)), span)
-            }
-        }
-    }
-
-    fn name(&mut self, env: &Env, id: &ast::Ident, hint: Option<&Type>) -> ir::Expr {
-        use ir::ExprKind as K;
-        if id.name == "as_of" && !self.r.names.contains_key("as_of") {
-            return Self::mk(K::AsOf, Type::Date, id.span);
-        }
-        match self.r.names.get(&id.name).copied() {
-            Some(Symbol::Fact(f)) => Self::mk(
-                K::Fact(FactId(f)),
-                env.facts[f as usize].ty.clone(),
-                id.span,
-            ),
-            Some(Symbol::Concept(c)) => Self::mk(
-                K::Concept(ConceptId(c)),
-                env.concepts_ty[c as usize].clone(),
-                id.span,
-            ),
-            Some(other) => {
-                // an obligation, enum or record name used as a value: resolve reported nothing, so report here
-                self.errors.push(CheckError::TypeMismatch {
-                    span: id.span,
-                    expected: "a value".into(),
-                    found: other.kind_word().into(),
-                    context: "a name used as a value",
-                });
-                self.placeholder(id.span)
-            }
-            None => {
-                let candidates = self.r.variants.get(&id.name).cloned().unwrap_or_default();
-                let chosen = match hint {
-                    Some(Type::Enum(want)) => {
-                        candidates.iter().find(|(e, _)| *e == want.0).copied()
-                    }
-                    _ => None,
-                }
-                .or_else(|| candidates.first().copied());
-                match chosen {
-                    Some((e, v)) => {
-                        Self::mk(K::Const(Value::Enum(e, v)), Type::Enum(EnumId(e)), id.span)
-                    }
-                    // unknown names were reported by the resolver
-                    None => self.placeholder(id.span),
-                }
-            }
-        }
-    }
-
-    fn binary(
-        &mut self,
-        env: &Env,
-        op: BinOp,
-        a: &ast::Expr,
-        b: &ast::Expr,
-        span: Span,
-    ) -> ir::Expr {
-        use ir::ExprKind as K;
-        if matches!(op, BinOp::And | BinOp::Or) {
-            let x = self.condition(env, a);
-            let y = self.condition(env, b);
-            return Self::mk(K::Binary(op, Box::new(x), Box::new(y)), Type::Bool, span);
-        }
-        let x = self.expr(env, a, None);
-        let y = self.expr(env, b, Some(&x.ty));
-        let ty = match op {
-            BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
-                let ordered = matches!(op, BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge);
-                if x.ty != y.ty {
-                    if x.ty == Type::Money && y.ty == Type::Percent {
-                        self.errors
-                            .push(CheckError::PercentWhereMoney { span: y.span });
-                    } else if y.ty == Type::Money && x.ty == Type::Percent {
-                        self.errors
-                            .push(CheckError::PercentWhereMoney { span: x.span });
-                    } else if matches!(y.ty, Type::Int | Type::Decimal)
-                        && matches!(x.ty, Type::Money | Type::Percent | Type::Duration)
-                    {
-                        let expected = self.tw(&x.ty);
-                        self.errors.push(CheckError::NumberWithoutUnit {
-                            span: y.span,
-                            expected,
-                        });
-                    } else if !(matches!(x.ty, Type::Int | Type::Decimal)
-                        && matches!(y.ty, Type::Int | Type::Decimal))
-                    {
-                        let (l, r) = (self.tw(&x.ty), self.tw(&y.ty));
-                        self.errors.push(CheckError::BadOperands {
-                            span,
-                            op: op.symbol(),
-                            left: l,
-                            right: r,
-                        });
-                    }
-                } else if ordered
-                    && matches!(
-                        x.ty,
-                        Type::Bool
-                            | Type::Enum(_)
-                            | Type::Text
-                            | Type::Reasons
-                            | Type::Set(_)
-                            | Type::Record(_)
-                            | Type::Duration
-                    )
-                {
-                    let t = self.tw(&x.ty);
-                    self.errors.push(CheckError::BadOperands {
-                        span,
-                        op: op.symbol(),
-                        left: t.clone(),
-                        right: t,
-                    });
-                }
-                Type::Bool
-            }
-            BinOp::Add | BinOp::Sub => match (&x.ty, &y.ty) {
-                (Type::Money, Type::Money) => Type::Money,
-                (Type::Percent, Type::Percent) => Type::Percent,
-                (Type::Int, Type::Int) => Type::Int,
-                (Type::Decimal | Type::Int, Type::Decimal | Type::Int) => Type::Decimal,
-                (Type::Date, Type::Duration) => Type::Date,
-                (Type::Date, Type::Date) if op == BinOp::Sub => Type::Int,
-                _ => self.bad(op, &x, &y, span),
-            },
-            BinOp::Mul => match (&x.ty, &y.ty) {
-                (Type::Money, Type::Percent | Type::Int | Type::Decimal)
-                | (Type::Percent | Type::Int | Type::Decimal, Type::Money) => Type::Money,
-                (Type::Int, Type::Int) => Type::Int,
-                (Type::Decimal | Type::Int, Type::Decimal | Type::Int) => Type::Decimal,
-                (Type::Percent, Type::Int | Type::Decimal)
-                | (Type::Int | Type::Decimal, Type::Percent) => Type::Percent,
-                _ => self.bad(op, &x, &y, span),
-            },
-            BinOp::Div => match (&x.ty, &y.ty) {
-                (Type::Money, Type::Money) => Type::Percent,
-                (Type::Money, Type::Int | Type::Decimal) => Type::Money,
-                (Type::Decimal | Type::Int, Type::Decimal | Type::Int) => Type::Decimal,
-                _ => self.bad(op, &x, &y, span),
-            },
-            BinOp::And | BinOp::Or => Type::Bool,
-        };
-        Self::mk(K::Binary(op, Box::new(x), Box::new(y)), ty, span)
-    }
-
-    fn bad(&mut self, op: BinOp, x: &ir::Expr, y: &ir::Expr, span: Span) -> Type {
-        if x.ty == Type::Money
-            && matches!(y.ty, Type::Int | Type::Decimal)
-            && matches!(op, BinOp::Add | BinOp::Sub)
-        {
-            self.errors.push(CheckError::NumberWithoutUnit {
-                span: y.span,
-                expected: "money".into(),
-            });
-        } else {
-            let (l, r) = (self.tw(&x.ty), self.tw(&y.ty));
-            self.errors.push(CheckError::BadOperands {
-                span,
-                op: op.symbol(),
-                left: l,
-                right: r,
-            });
-        }
-        x.ty.clone()
-    }
-
-    fn call(&mut self, env: &Env, name: &ast::Ident, args: &[ast::Expr], span: Span) -> ir::Expr {
-        use ir::ExprKind as K;
-        let Some(builtin) = Builtin::ALL
+        let def = p.concept(c);
+        def.rules
             .iter()
-            .find(|(n, _)| *n == name.name)
-            .map(|(_, b)| *b)
-        else {
-            return self.placeholder(span);
-        };
-        let arity = match builtin {
-            Builtin::Known | Builtin::EndOfYear | Builtin::Year => 1,
-            Builtin::MakeDate => 3,
-            Builtin::Min | Builtin::Max | Builtin::PeriodEnd => 2,
-        };
-        if args.len() != arity {
-            self.errors.push(CheckError::WrongArity {
-                span,
-                name: name.name.clone(),
-                expected: arity,
-                found: args.len(),
-            });
-            // keep the call's own result type so that no second error follows from this one
-            let ty = match builtin {
-                Builtin::EndOfYear | Builtin::MakeDate | Builtin::PeriodEnd => Type::Date,
-                Builtin::Year => Type::Int,
-                Builtin::Known | Builtin::Min | Builtin::Max => Type::Bool,
-            };
-            return Self::mk(K::Const(Value::Bool(false)), ty, span);
-        }
-        match builtin {
-            Builtin::Known => {
-                let x = self.expr(env, &args[0], None);
-                if !matches!(x.kind, K::Fact(_) | K::Concept(_)) {
-                    self.errors
-                        .push(CheckError::KnownNeedsFact { span: args[0].span });
-                }
-                Self::mk(K::Call(builtin, vec![x]), Type::Bool, span)
-            }
-            Builtin::EndOfYear => {
-                let x = self.date_expr(env, &args[0]);
-                Self::mk(K::Call(builtin, vec![x]), Type::Date, span)
-            }
-            Builtin::Year => {
-                let x = self.date_expr(env, &args[0]);
-                Self::mk(K::Call(builtin, vec![x]), Type::Int, span)
-            }
-            Builtin::MakeDate => {
-                let xs: Vec<ir::Expr> = args
-                    .iter()
-                    .map(|a| self.expr(env, a, Some(&Type::Int)))
-                    .collect();
-                for x in &xs {
-                    if x.ty != Type::Int {
-                        self.expect(x, &Type::Int, "an argument of date(year, month, day)");
+            .flat_map(|r| std::iter::once(&r.value).chain(r.when.iter()))
+            .chain(def.reasons.iter().map(|r| &r.when))
+            .chain(def.default.iter())
+            .for_each(|e| {
+                e.visit(&mut |x| {
+                    if let ir::ExprKind::Concept(other) = x.kind {
+                        todo.push(other);
                     }
-                }
-                Self::mk(K::Call(builtin, xs), Type::Date, span)
-            }
-            Builtin::PeriodEnd => {
-                let d = self.date_expr(env, &args[0]);
-                let p = self.period(env, &args[1]);
-                Self::mk(K::Call(builtin, vec![d, p]), Type::Date, span)
-            }
-            Builtin::Min | Builtin::Max => {
-                let x = self.expr(env, &args[0], None);
-                let y = self.expr(env, &args[1], Some(&x.ty));
-                if x.ty != y.ty {
-                    let t = x.ty.clone();
-                    self.expect(&y, &t, "the second argument (it must match the first)");
-                }
-                let ty = x.ty.clone();
-                Self::mk(K::Call(builtin, vec![x, y]), ty, span)
-            }
-        }
+                })
+            });
+    }
+    for c in seen {
+        p.concepts[c.0 as usize].scope = ir::ScopeRole::DefinesScope;
     }
 }
 
-struct Env<'p> {
-    facts: &'p [ir::FactDef],
-    concepts_ty: Vec<Type>,
-}
-
-/// An item's line followed by its sub-items' lines, in document order.
-fn item_lines(i: &ast::Item) -> Vec<String> {
-    std::iter::once(i.text.value.clone())
-        .chain(i.items.iter().map(|s| s.text.value.clone()))
-        .collect()
-}
-
-fn item_notes(i: &ast::Item) -> Vec<&ast::Str> {
-    i.notes
-        .iter()
-        .chain(i.items.iter().flat_map(|s| s.notes.iter()))
-        .collect()
-}
-
-fn repair(r: &ast::Repair) -> ir::Repair {
-    ir::Repair {
-        from: r.from.value.clone(),
-        to: r.to.value.clone(),
-        reason: r.reason.value.clone(),
-        span: r.span,
-    }
+/// `jurisdiction_level` presumed to be the policy's own level when the project does not say.
+fn presumptions(
+    document: &ir::Document,
+    enums: &[ir::EnumDef],
+    facts: &[ir::FactDef],
+) -> Vec<(FactId, Value)> {
+    let Some(level) = &document.meta.level else {
+        return Vec::new();
+    };
+    let Some(fid) = facts.iter().position(|f| f.name == "jurisdiction_level") else {
+        return Vec::new();
+    };
+    let Type::Enum(e) = &facts[fid].ty else {
+        return Vec::new();
+    };
+    enums
+        .get(e.0 as usize)
+        .and_then(|def| def.variants.iter().position(|(v, _)| v == level))
+        .map(|v| vec![(FactId(fid as u32), Value::Enum(e.0, v as u32))])
+        .unwrap_or_default()
 }

@@ -1,37 +1,61 @@
 //! Project facts from JSON: a flat object keyed by fact name.
 //!
 //! Money may be a JSON number of yuan (`5000000`) or a string with units (`"500万元"`); a
-//! percentage is a string (`"15%"`); a date is `"YYYY-MM-DD"`; an enum is the variant's name or
-//! its Chinese label. `null` or a missing field means unknown. Every error names the field and
-//! its line and column in the JSON text.
+//! percentage is a string (`"15%"`); a date is `"YYYY-MM-DD"`, or `true` (the event has happened,
+//! its date is not given) or `false` (it has not happened as of the evaluation date); an enum is
+//! the variant's name or its Chinese label. `null` or a missing field means unknown. Every error
+//! names the field and its line and column in the JSON text.
 
 use crate::diagnostic::did_you_mean;
 use crate::ir::{FactId, Program, Type};
-use crate::value::{PeriodKey, Value};
+use crate::value::Value;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::fmt;
 
-/// Known fact values, indexed by [`FactId`]; `None` is unknown.
+/// What the project says about one fact.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Slot {
+    /// Not given (or `null`).
+    Unknown,
+    Known(Value),
+    /// A date fact given as `true`: the event has happened; its date is not given.
+    Happened,
+    /// A date fact given as `false`: the event has not happened as of the evaluation date.
+    NotHappened,
+}
+
+/// The project's facts, indexed by [`FactId`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Facts {
-    pub values: Vec<Option<Value>>,
+    pub slots: Vec<Slot>,
 }
 
 impl Facts {
     pub fn empty(program: &Program) -> Facts {
         Facts {
-            values: vec![None; program.facts.len()],
+            slots: vec![Slot::Unknown; program.facts.len()],
         }
     }
-    pub fn get(&self, id: FactId) -> Option<&Value> {
-        self.values.get(id.0 as usize).and_then(Option::as_ref)
+    pub fn slot(&self, id: FactId) -> &Slot {
+        self.slots.get(id.0 as usize).unwrap_or(&Slot::Unknown)
     }
-    pub fn set(&mut self, id: FactId, v: Option<Value>) {
-        if let Some(slot) = self.values.get_mut(id.0 as usize) {
+    /// The fact's value, when it is given as a value.
+    pub fn get(&self, id: FactId) -> Option<&Value> {
+        match self.slot(id) {
+            Slot::Known(v) => Some(v),
+            _ => None,
+        }
+    }
+    pub fn set(&mut self, id: FactId, v: Slot) {
+        if let Some(slot) = self.slots.get_mut(id.0 as usize) {
             *slot = v;
         }
+    }
+    /// Whether the project says anything about the fact.
+    pub fn is_given(&self, id: FactId) -> bool {
+        !matches!(self.slot(id), Slot::Unknown)
     }
 }
 
@@ -90,16 +114,10 @@ fn locate(text: &str, field: &str) -> (usize, usize) {
 /// Parse money: a JSON number of yuan or a string such as `"500万元"`, `"1.5亿元"`, `"5000元"`.
 pub fn parse_money(s: &str) -> Option<Decimal> {
     let s = s.trim().replace([',', '，'], "");
-    let (num, factor) = if let Some(n) = s.strip_suffix("亿元").or_else(|| s.strip_suffix("億元"))
-    {
-        (n, Decimal::from(100_000_000u64))
-    } else if let Some(n) = s.strip_suffix("万元").or_else(|| s.strip_suffix("萬元")) {
-        (n, Decimal::from(10_000u32))
-    } else if let Some(n) = s.strip_suffix('元') {
-        (n, Decimal::ONE)
-    } else {
-        (s.as_str(), Decimal::ONE)
-    };
+    let (num, factor) = crate::value::MONEY_UNITS
+        .iter()
+        .find_map(|(unit, f)| s.strip_suffix(unit).map(|n| (n, Decimal::from(*f))))
+        .unwrap_or((s.as_str(), Decimal::ONE));
     num.trim().parse::<Decimal>().ok()?.checked_mul(factor)
 }
 
@@ -109,26 +127,6 @@ pub fn parse_percent(s: &str) -> Option<Decimal> {
         .strip_suffix('%')
         .or_else(|| s.trim().strip_suffix('％'))?;
     Some(n.trim().parse::<Decimal>().ok()? / Decimal::ONE_HUNDRED)
-}
-
-pub fn parse_duration(s: &str) -> Option<PeriodKey> {
-    use crate::calendar::{Period, PeriodUnit};
-    let s = s.trim();
-    if s == "半年" {
-        return Some(PeriodKey::from_period(Period::half_year()));
-    }
-    let digits: String = s.chars().take_while(|c| c.is_ascii_digit()).collect();
-    let amount: u32 = digits.parse().ok()?;
-    let unit = match s[digits.len()..].trim() {
-        "个工作日" | "個工作日" | "工作日" | "working days" | "working day" => {
-            PeriodUnit::WorkingDays
-        }
-        "个月" | "個月" | "月" | "months" | "month" => PeriodUnit::Months,
-        "年" | "years" | "year" => PeriodUnit::Years,
-        "日" | "天" | "days" | "day" => PeriodUnit::Days,
-        _ => return None,
-    };
-    Some(PeriodKey::from_period(Period { amount, unit }))
 }
 
 /// Read facts from JSON text.
@@ -186,9 +184,13 @@ pub fn parse_facts(program: &Program, text: &str) -> Result<Facts, Vec<FactError
             continue;
         }
         let ty = &program.fact(id).ty;
-        match convert(program, ty, value) {
-            Ok(v) => facts.set(id, Some(v)),
-            Err((message, hint)) => errors.push(err(message, hint)),
+        match (ty, value) {
+            (Type::Date, serde_json::Value::Bool(true)) => facts.set(id, Slot::Happened),
+            (Type::Date, serde_json::Value::Bool(false)) => facts.set(id, Slot::NotHappened),
+            _ => match convert(program, ty, value) {
+                Ok(v) => facts.set(id, Slot::Known(v)),
+                Err((message, hint)) => errors.push(err(message, hint)),
+            },
         }
     }
     if errors.is_empty() {
@@ -275,11 +277,11 @@ fn convert(program: &Program, ty: &Type, value: &serde_json::Value) -> Result<Va
             },
             _ => Err(wrong(
                 "a date",
-                "write dates as \"YYYY-MM-DD\", e.g. \"2024-03-15\"",
+                "write dates as \"YYYY-MM-DD\" (e.g. \"2024-03-15\"), or true (it happened, date not known) or false (it has not happened)",
             )),
         },
         Type::Duration => match value {
-            J::String(s) => parse_duration(s)
+            J::String(s) => crate::value::parse_duration(s)
                 .map(Value::Duration)
                 .ok_or_else(|| wrong("a duration", "write \"6个月\", \"5个工作日\", \"半年\"")),
             _ => Err(wrong(

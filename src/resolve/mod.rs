@@ -16,7 +16,7 @@
 //! ```
 
 use crate::diagnostic::{Diagnostic, did_you_mean};
-use crate::ir::{Builtin, Citation};
+use crate::ir::{BUILTINS, Citation, Origin};
 use crate::source::Span;
 use crate::syntax::ast::{self, Expr, ExprKind, MetaField, Module, RuleKind, TopItem};
 use std::collections::{BTreeMap, HashMap};
@@ -53,6 +53,22 @@ pub struct PlacedRule<'a> {
     pub text: String,
 }
 
+/// An obligation declared in the vocabulary or the policy.
+#[derive(Debug, Clone)]
+pub struct DeclaredObligation {
+    pub name: String,
+    pub doc: Option<String>,
+    pub span: Span,
+    pub origin: Origin,
+}
+
+/// A chapter: its heading and its articles (indices into [`Resolved::articles`]).
+#[derive(Debug, Clone)]
+pub struct ResolvedChapter<'a> {
+    pub heading: &'a ast::Str,
+    pub articles: Vec<usize>,
+}
+
 /// The result of resolution: declarations in scope and the document's structure, borrowed from
 /// the syntax trees.
 #[derive(Debug, Default)]
@@ -62,13 +78,11 @@ pub struct Resolved<'a> {
     pub variants: HashMap<String, Vec<(u32, u32)>>,
     pub enums: Vec<&'a ast::EnumDecl>,
     pub records: Vec<&'a ast::RecordDecl>,
-    /// (declaration, declared by the policy rather than the stdlib)
-    pub facts: Vec<(&'a ast::FactDecl, bool)>,
-    pub concepts: Vec<(&'a ast::ConceptDecl, bool)>,
-    pub obligations: Vec<(String, Option<String>, Span, bool)>,
+    pub facts: Vec<(&'a ast::FactDecl, Origin)>,
+    pub concepts: Vec<(&'a ast::ConceptDecl, Origin)>,
+    pub obligations: Vec<DeclaredObligation>,
     pub header: Option<&'a ast::PolicyHeader>,
-    /// (chapter heading, articles)
-    pub chapters: Vec<(&'a ast::Str, Vec<&'a ast::Article>)>,
+    pub chapters: Vec<ResolvedChapter<'a>>,
     /// Articles in document order, whether or not in a chapter.
     pub articles: Vec<&'a ast::Article>,
     pub rules: Vec<PlacedRule<'a>>,
@@ -170,6 +184,19 @@ pub enum ResolveError {
         number: u32,
         span: Span,
     },
+    BadTransitional {
+        reading: String,
+        span: Span,
+    },
+    BoundsReversed {
+        span: Span,
+    },
+    BoundsOnKnownDate {
+        span: Span,
+    },
+    KnownRemoved {
+        span: Span,
+    },
 }
 
 pub const LEVELS: [&str; 5] = [
@@ -179,7 +206,7 @@ pub const LEVELS: [&str; 5] = [
     "county",
     "district",
 ];
-const META_FIELDS: [&str; 11] = [
+const META_FIELDS: [&str; 12] = [
     "title",
     "number",
     "issuer",
@@ -189,9 +216,11 @@ const META_FIELDS: [&str; 11] = [
     "replaces",
     "based_on",
     "script",
+    "transitional",
     "repair",
     "note",
 ];
+const TRANSITIONAL: [&str; 3] = ["not_judged", "continues", "from_in_force"];
 
 impl ResolveError {
     pub fn diagnostic(&self) -> Diagnostic {
@@ -220,7 +249,7 @@ impl ResolveError {
                     })
             }
             UnknownFunction { name, span, suggestion } => {
-                let names: Vec<&str> = Builtin::ALL.iter().map(|(n, _)| *n).collect();
+                let names: Vec<&str> = BUILTINS.iter().map(|(n, _, _)| *n).collect();
                 Diagnostic::error("E0104", format!("unknown function `{name}`"))
                     .with_label(*span, "no such function")
                     .with_help(mean(suggestion).unwrap_or_else(|| format!("the functions are {}", names.join(", "))))
@@ -288,6 +317,18 @@ impl ResolveError {
             NotEncoded { number, span } => Diagnostic::warning("W0102", format!("article {number} is not encoded"))
                 .with_label(*span, "no rules and not marked descriptive")
                 .with_help("add the rules it contains, or `descriptive \"reason\"` if nothing in it can be computed"),
+            BadTransitional { reading, span } => Diagnostic::error("E0119", format!("`{reading}` is not a transitional reading"))
+                .with_label(*span, "unknown reading")
+                .with_help("write `transitional not_judged` (the default: a duty triggered before entry into force is not judged), `transitional continues` or `transitional from_in_force`"),
+            BoundsReversed { span } => Diagnostic::error("E0120", "the issue date's bounds are reversed")
+                .with_label(*span, "`not_before` is after `not_after`")
+                .with_help("the earliest possible date comes first: `issued unknown not_before 2022-01-01 not_after 2023-12-31`"),
+            BoundsOnKnownDate { span } => Diagnostic::error("E0121", "bounds are given for an issue date that is known")
+                .with_label(*span, "bounds on a known date")
+                .with_help("bounds belong to `issued unknown`; a known date needs none"),
+            KnownRemoved { span } => Diagnostic::error("E0122", "`known(…)` is not part of the language: the absence of a fact is never read as a fact")
+                .with_label(*span, "`known` here")
+                .with_help("for an event write `happened(contract_filed_on)` (unknown while the date is not given; `false` in the facts says it has not happened); for the consequence of a duty write `contract_filing is outstanding` (or overdue, late, breached, done, met)"),
             DescriptiveWithRules { number, span } => {
                 Diagnostic::warning("W0103", format!("article {number} is marked descriptive but contains rules"))
                     .with_label(*span, "marked descriptive here")
@@ -316,9 +357,9 @@ pub fn resolve<'a>(stdlib: &'a [Module], policy: &'a Module) -> (Resolved<'a>, V
         first_span: HashMap::new(),
     };
     for m in stdlib {
-        r.declare_module(m, false);
+        r.declare_module(m, Origin::Stdlib);
     }
-    r.declare_module(policy, true);
+    r.declare_module(policy, Origin::Local);
     r.structure(policy);
     if let Some((n, span)) = r.in_force_article {
         if !r.out.articles.iter().any(|a| a.number == n) {
@@ -354,7 +395,7 @@ impl<'a> Resolver<'a> {
         true
     }
 
-    fn declare_module(&mut self, m: &'a Module, local: bool) {
+    fn declare_module(&mut self, m: &'a Module, origin: Origin) {
         for item in &m.items {
             match item {
                 TopItem::Enum(e) => {
@@ -376,17 +417,17 @@ impl<'a> Resolver<'a> {
                         self.out.records.push(rec);
                     }
                 }
-                TopItem::Fact(f) => self.declare_fact(f, local),
-                TopItem::Concept(c) => self.declare_concept(c, local),
+                TopItem::Fact(f) => self.declare_fact(f, origin),
+                TopItem::Concept(c) => self.declare_concept(c, origin),
                 TopItem::Obligation(o) => {
                     let id = self.out.obligations.len() as u32;
                     if self.declare(&o.name, Symbol::Obligation(id)) {
-                        self.out.obligations.push((
-                            o.name.name.clone(),
-                            o.doc.as_ref().map(|d| d.value.clone()),
-                            o.span,
-                            local,
-                        ));
+                        self.out.obligations.push(DeclaredObligation {
+                            name: o.name.name.clone(),
+                            doc: o.doc.as_ref().map(|d| d.value.clone()),
+                            span: o.span,
+                            origin,
+                        });
                     }
                 }
                 TopItem::Chapter(ch) => {
@@ -400,26 +441,26 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    fn declare_fact(&mut self, f: &'a ast::FactDecl, local: bool) {
+    fn declare_fact(&mut self, f: &'a ast::FactDecl, origin: Origin) {
         let id = self.out.facts.len() as u32;
         if self.declare(&f.name, Symbol::Fact(id)) {
-            self.out.facts.push((f, local));
+            self.out.facts.push((f, origin));
         }
     }
 
-    fn declare_concept(&mut self, c: &'a ast::ConceptDecl, local: bool) {
+    fn declare_concept(&mut self, c: &'a ast::ConceptDecl, origin: Origin) {
         let id = self.out.concepts.len() as u32;
         if self.declare(&c.name, Symbol::Concept(id)) {
-            self.out.concepts.push((c, local));
+            self.out.concepts.push((c, origin));
         }
     }
 
     fn declare_article_locals(&mut self, a: &'a ast::Article) {
         for f in &a.facts {
-            self.declare_fact(f, true);
+            self.declare_fact(f, Origin::Local);
         }
         for c in &a.concepts {
-            self.declare_concept(c, true);
+            self.declare_concept(c, Origin::Local);
         }
     }
 
@@ -460,11 +501,15 @@ impl<'a> Resolver<'a> {
                         self.errors
                             .push(ResolveError::TextOutsideArticle { span: t.span });
                     }
-                    let arts: Vec<&ast::Article> = ch.articles.iter().collect();
-                    for a in &arts {
+                    let mut articles = Vec::new();
+                    for a in &ch.articles {
+                        articles.push(self.out.articles.len());
                         self.article(a, &mut seen, &mut previous);
                     }
-                    self.out.chapters.push((&ch.heading, arts));
+                    self.out.chapters.push(ResolvedChapter {
+                        heading: &ch.heading,
+                        articles,
+                    });
                 }
                 TopItem::Article(a) => self.article(a, &mut seen, &mut previous),
                 TopItem::Rule(r) => self
@@ -500,6 +545,32 @@ impl<'a> Resolver<'a> {
                         script: s.name.clone(),
                         span: s.span,
                     });
+                }
+                MetaField::Transitional { reading, .. }
+                    if !TRANSITIONAL.contains(&reading.name.as_str()) =>
+                {
+                    self.errors.push(ResolveError::BadTransitional {
+                        reading: reading.name.clone(),
+                        span: reading.span,
+                    });
+                }
+                MetaField::Issued {
+                    date,
+                    not_before,
+                    not_after,
+                    span,
+                    ..
+                } => {
+                    if date.is_some() && (not_before.is_some() || not_after.is_some()) {
+                        self.errors
+                            .push(ResolveError::BoundsOnKnownDate { span: *span });
+                    }
+                    if let (Some(lo), Some(hi)) = (not_before, not_after) {
+                        if lo > hi {
+                            self.errors
+                                .push(ResolveError::BoundsReversed { span: *span });
+                        }
+                    }
                 }
                 MetaField::Unknown { name, .. } => {
                     self.errors.push(ResolveError::UnknownMetadataField {
@@ -634,13 +705,13 @@ impl<'a> Resolver<'a> {
     }
 
     fn item_rules(&mut self, article: u32, paragraph: Option<u32>, it: &'a ast::Item) {
-        let item = crate::ir::item_label(&it.text.value);
+        let item = item_label(&it.text.value);
         // sub-items (目) cite their item and their own label; an unlabelled continuation of the
         // item cites the item
         let parts = std::iter::once((it, None)).chain(
             it.items
                 .iter()
-                .map(|sub| (sub, crate::ir::item_label(&sub.text.value))),
+                .map(|sub| (sub, item_label(&sub.text.value))),
         );
         for (part, sub_item) in parts {
             for rule in &part.rules {
@@ -699,8 +770,10 @@ impl<'a> Resolver<'a> {
                     self.expr(value);
                     self.expr(when);
                 }
-                RuleKind::Reason { concept, when, .. } => {
-                    self.want_concept(concept);
+                RuleKind::Reason { concepts, when, .. } => {
+                    for concept in concepts {
+                        self.want_concept(concept);
+                    }
                     self.expr(when);
                 }
                 RuleKind::Obligation {
@@ -708,6 +781,7 @@ impl<'a> Resolver<'a> {
                     act,
                     deadline,
                     when,
+                    ..
                 } => {
                     match self.lookup(&name.name) {
                         Some(Symbol::Obligation(_)) => {}
@@ -740,12 +814,14 @@ impl<'a> Resolver<'a> {
                             suggestion: self.suggest(&act.name, |s| matches!(s, Symbol::Fact(_))),
                         }),
                     }
-                    match deadline {
-                        ast::Deadline::Within { period, after } => {
+                    match deadline.as_ref() {
+                        ast::Deadline::Within { period, after, .. } => {
                             self.expr(period);
                             self.expr(after);
                         }
-                        ast::Deadline::Between { from, to, after } => {
+                        ast::Deadline::Between {
+                            from, to, after, ..
+                        } => {
                             self.expr(from);
                             self.expr(to);
                             self.expr(after);
@@ -865,8 +941,11 @@ impl<'a> Resolver<'a> {
                 self.expr(c);
             }
             ExprKind::Call(name, args) => {
-                if !Builtin::ALL.iter().any(|(n, _)| *n == name.name) {
-                    let names: Vec<&str> = Builtin::ALL.iter().map(|(n, _)| *n).collect();
+                if name.name == "known" {
+                    self.errors
+                        .push(ResolveError::KnownRemoved { span: name.span });
+                } else if !BUILTINS.iter().any(|(n, _, _)| *n == name.name) {
+                    let names: Vec<&str> = BUILTINS.iter().map(|(n, _, _)| *n).collect();
                     self.errors.push(ResolveError::UnknownFunction {
                         name: name.name.clone(),
                         span: name.span,
@@ -875,8 +954,53 @@ impl<'a> Resolver<'a> {
                 }
                 args.iter().for_each(|x| self.expr(x));
             }
+            ExprKind::DutyTest { duty, .. } => match self.lookup(&duty.name) {
+                Some(Symbol::Obligation(_)) => {}
+                Some(other) => self.errors.push(ResolveError::WrongKindOfName {
+                    name: duty.name.clone(),
+                    span: duty.span,
+                    wanted: "an obligation",
+                    found: other.kind_word(),
+                }),
+                None => self.errors.push(ResolveError::UnknownName {
+                    name: duty.name.clone(),
+                    span: duty.span,
+                    wanted: "an obligation",
+                    suggestion: self.suggest(&duty.name, |s| matches!(s, Symbol::Obligation(_))),
+                }),
+            },
             ExprKind::Set(items) => items.iter().for_each(|x| self.expr(x)),
             _ => {}
         }
     }
+}
+
+/// The label of an item as written at the start of its text: `(一)`, `（一）`, `1.`, `1、`, `一、`.
+pub fn item_label(text: &str) -> Option<String> {
+    let t = text.trim_start();
+    for (open, close) in [('(', ')'), ('（', '）')] {
+        if let Some(rest) = t.strip_prefix(open) {
+            if let Some(end) = rest.find(close) {
+                let inner = &rest[..end];
+                if !inner.is_empty() && inner.chars().count() <= 4 {
+                    return Some(format!("{open}{inner}{close}"));
+                }
+            }
+        }
+    }
+    let label: String = t
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || "一二三四五六七八九十".contains(*c))
+        .collect();
+    if !label.is_empty() {
+        let rest = &t[label.len()..];
+        if let Some(sep) = rest
+            .chars()
+            .next()
+            .filter(|c| ['.', '、', '．'].contains(c))
+        {
+            return Some(format!("{label}{sep}"));
+        }
+    }
+    None
 }

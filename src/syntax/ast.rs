@@ -72,10 +72,20 @@ pub enum MetaField {
         name: Str,
         level: Ident,
     },
-    /// `issued 2022-06-21` or `issued unknown`; `source "…"` marks a date taken from outside the text.
+    /// `issued 2022-06-21` or `issued unknown`; `source "…"` marks a date taken from outside the
+    /// text; `not_before D` / `not_after D` bound an unknown date, `because "…"` says why.
     Issued {
         date: Option<NaiveDate>,
         source: Option<Str>,
+        not_before: Option<NaiveDate>,
+        not_after: Option<NaiveDate>,
+        because: Option<Str>,
+        span: Span,
+    },
+    /// `transitional not_judged|continues|from_in_force [because "…"]`.
+    Transitional {
+        reading: Ident,
+        because: Option<Str>,
         span: Span,
     },
     /// `article N` at the end names the article that states the period (cited by verdicts).
@@ -213,6 +223,8 @@ pub struct Item {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rule {
     pub kind: RuleKind,
+    /// `regardless of scope`: the rule holds whether or not the document applies.
+    pub regardless: Option<Span>,
     pub span: Span,
 }
 
@@ -230,31 +242,36 @@ pub enum RuleKind {
         value: Expr,
         when: Expr,
     },
-    /// `reason ID for C when W`
+    /// `reason ID for C1, C2 when W`: one reason feeding one or more reasons concepts.
     Reason {
         id: Ident,
-        concept: Ident,
+        concepts: Vec<Ident>,
         when: Expr,
     },
-    /// `obligation O: ACT deadline [when W]`
+    /// `obligation O [of "BEARER"]: ACT deadline [when W]`
     Obligation {
         name: Ident,
+        bearer: Option<Str>,
         act: Ident,
-        deadline: Deadline,
+        deadline: Box<Deadline>,
         when: Option<Expr>,
     },
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Deadline {
+    /// `within D after [each] T`
     Within {
         period: Expr,
         after: Expr,
+        each: bool,
     },
+    /// `between A and B after [each] T`
     Between {
         from: Expr,
         to: Expr,
         after: Expr,
+        each: bool,
     },
     By {
         date: Expr,
@@ -344,4 +361,39 @@ pub enum ExprKind {
     If(Box<Expr>, Box<Expr>, Box<Expr>),
     Call(Ident, Vec<Expr>),
     Set(Vec<Expr>),
+    /// `contract_filing is [not] overdue`
+    DutyTest {
+        duty: Ident,
+        negated: bool,
+        test: Ident,
+    },
+}
+
+impl Expr {
+    /// A pre-order walk over this expression and its sub-expressions.
+    pub fn visit<'a>(&'a self, f: &mut dyn FnMut(&'a Expr)) {
+        f(self);
+        match &self.kind {
+            ExprKind::Field(e, _) | ExprKind::Unary(_, e) => e.visit(f),
+            ExprKind::Binary(_, a, b) => {
+                a.visit(f);
+                b.visit(f);
+            }
+            ExprKind::In { value, set, .. } => {
+                value.visit(f);
+                set.iter().for_each(|x| x.visit(f));
+            }
+            ExprKind::Member { value, set, .. } => {
+                value.visit(f);
+                set.visit(f);
+            }
+            ExprKind::If(a, b, c) => {
+                a.visit(f);
+                b.visit(f);
+                c.visit(f);
+            }
+            ExprKind::Call(_, args) | ExprKind::Set(args) => args.iter().for_each(|x| x.visit(f)),
+            _ => {}
+        }
+    }
 }

@@ -75,6 +75,10 @@ enum Raw {
     #[token("year")]
     #[token("from")]
     #[token("until")]
+    #[token("is")]
+    #[token("each")]
+    #[token("regardless")]
+    #[token("scope")]
     Keyword,
     #[regex(r"[\p{XID_Start}_][\p{XID_Continue}]*")]
     Ident,

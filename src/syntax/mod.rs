@@ -61,6 +61,15 @@ pub enum SyntaxError {
         span: Span,
         what: &'static str,
     },
+    /// `x + 1 is overdue`: only a duty's name can be tested.
+    DutyTestOnExpression {
+        span: Span,
+    },
+    /// The parse tree lacks a part the grammar guarantees: a defect of tiao, not of the file.
+    Internal {
+        span: Span,
+        what: &'static str,
+    },
 }
 
 impl SyntaxError {
@@ -131,6 +140,17 @@ impl SyntaxError {
                         "a paragraph (款) holds items (项) and an item holds sub-items (目); write deeper levels one after another",
                     )
             }
+            SyntaxError::DutyTestOnExpression { span } => {
+                Diagnostic::error("E0009", "`is …` tests a duty, written by its name")
+                    .with_label(*span, "not the name of an obligation")
+                    .with_help("write the obligation's name: `contract_filing is overdue`")
+            }
+            SyntaxError::Internal { span, what } => Diagnostic::error(
+                "E0000",
+                format!("internal error: the parser met {what}"),
+            )
+            .with_label(*span, "here")
+            .with_help("this is a defect of tiao, not of your file; please report it with the file"),
             SyntaxError::Repeated { span, what } => {
                 Diagnostic::error("E0008", format!("`{what}` is given twice in one article"))
                     .with_label(*span, "second one")

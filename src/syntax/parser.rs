@@ -5,7 +5,7 @@
 
 use super::SyntaxError;
 use super::ast::*;
-use crate::calendar::{Period, PeriodUnit};
+use crate::calendar::Period;
 use crate::source::{FileId, Span};
 use chrono::NaiveDate;
 use pest::Parser;
@@ -108,6 +108,11 @@ fn describe_rule(r: Rule) -> Option<&'static str> {
         Rule::k_else => "`else`",
         Rule::k_because => "`because`",
         Rule::deadline => "a deadline (`within …`, `between … and …`, `by …`)",
+        Rule::duty_word => {
+            "a duty's status (met, late, pending, overdue, breached, done, outstanding, triggered)"
+        }
+        Rule::k_is => "`is`",
+        Rule::regardless => "`regardless of scope`",
         Rule::policy_block => "`policy`",
         Rule::chapter => "`chapter`",
         Rule::article => "`article`",
@@ -249,15 +254,18 @@ impl Builder {
                         return None;
                     }
                 };
-                let u = unit.as_str();
-                let unit = if u.contains("工作日") || u.starts_with("working") {
-                    PeriodUnit::WorkingDays
-                } else if u.contains('月') || u.starts_with("month") {
-                    PeriodUnit::Months
-                } else if u.contains('年') || u.starts_with("year") {
-                    PeriodUnit::Years
-                } else {
-                    PeriodUnit::Days
+                let Some(unit) = crate::value::duration_unit(
+                    &unit
+                        .as_str()
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                ) else {
+                    self.errors.push(SyntaxError::Internal {
+                        span,
+                        what: "a duration unit the units table does not know",
+                    });
+                    return None;
                 };
                 Some(Period { amount, unit })
             }
@@ -327,18 +335,50 @@ impl Builder {
                     }
                 }
                 Rule::meta_issued => {
-                    let mut date = None;
-                    let mut source = None;
-                    for x in inner {
-                        match x.as_rule() {
-                            Rule::date_lit => date = self.date(x),
-                            Rule::string => source = Some(self.string(x)),
-                            _ => {}
-                        }
-                    }
-                    Some(MetaField::Issued {
+                    let mut field = MetaField::Issued {
+                        date: None,
+                        source: None,
+                        not_before: None,
+                        not_after: None,
+                        because: None,
+                        span: espan,
+                    };
+                    if let MetaField::Issued {
                         date,
                         source,
+                        not_before,
+                        not_after,
+                        because,
+                        ..
+                    } = &mut field
+                    {
+                        for x in inner {
+                            match x.as_rule() {
+                                Rule::date_lit => *date = self.date(x),
+                                Rule::issued_source => {
+                                    *source = x.into_inner().next().map(|s| self.string(s))
+                                }
+                                Rule::issued_not_before => {
+                                    *not_before = x.into_inner().next().and_then(|d| self.date(d))
+                                }
+                                Rule::issued_not_after => {
+                                    *not_after = x.into_inner().next().and_then(|d| self.date(d))
+                                }
+                                Rule::issued_because => {
+                                    *because = x.into_inner().nth(1).map(|s| self.string(s))
+                                }
+                                _ => {}
+                            }
+                        }
+                    }
+                    Some(field)
+                }
+                Rule::meta_transitional => {
+                    let reading = inner.next().map(|i| self.ident(i));
+                    let because = inner.nth(1).map(|s| self.string(s));
+                    reading.map(|reading| MetaField::Transitional {
+                        reading,
+                        because,
                         span: espan,
                     })
                 }
@@ -781,14 +821,23 @@ impl Builder {
     }
 
     fn rule(&mut self, p: P) -> Option<Rule_> {
-        let p = if p.as_rule() == Rule::rule {
-            p.into_inner().next()?
+        let whole = self.span(&p);
+        let (p, regardless) = if p.as_rule() == Rule::rule {
+            let mut inner = p.into_inner();
+            let first = inner.next()?;
+            let regardless = inner.next().map(|r| self.span(&r));
+            (first, regardless)
         } else {
-            p
+            (p, None)
         };
-        let span = self.span(&p);
+        let span = if p.as_rule() == Rule::obligation_rule {
+            self.span(&p)
+        } else {
+            whole
+        };
         let kind = p.as_rule();
-        let mut it = p.into_inner().skip(1);
+        let mut regardless = regardless;
+        let mut it = p.into_inner().skip(1).peekable();
         let kind = match kind {
             Rule::define_rule => {
                 let concept = self.ident(it.next()?);
@@ -812,57 +861,44 @@ impl Builder {
             }
             Rule::reason_rule => {
                 let id = self.ident(it.next()?);
-                let concept = self.ident(it.nth(1)?);
-                let when = self.expr(it.nth(1)?);
-                RuleKind::Reason { id, concept, when }
+                let mut concepts = Vec::new();
+                let mut when = None;
+                for x in it {
+                    match x.as_rule() {
+                        Rule::ident => concepts.push(self.ident(x)),
+                        Rule::expr => when = Some(self.expr(x)),
+                        _ => {}
+                    }
+                }
+                RuleKind::Reason {
+                    id,
+                    concepts,
+                    when: when?,
+                }
             }
             Rule::obligation_rule => {
                 let name = self.ident(it.next()?);
+                let bearer = match it.peek().map(|x| x.as_rule()) {
+                    Some(Rule::bearer) => it
+                        .next()
+                        .and_then(|b| b.into_inner().nth(1))
+                        .map(|s| self.string(s)),
+                    _ => None,
+                };
                 let act = self.ident(it.next()?);
                 let dl = it.next()?.into_inner().next()?;
-                let dl_rule = dl.as_rule();
-                let mut d = dl.into_inner().skip(1);
-                let deadline = match dl_rule {
-                    Rule::within_deadline => {
-                        let period = self.expr(d.next()?);
-                        let after = self.expr(d.nth(1)?);
-                        Deadline::Within { period, after }
+                let deadline = Box::new(self.deadline(dl)?);
+                let mut when = None;
+                for x in it {
+                    match x.as_rule() {
+                        Rule::expr => when = Some(self.expr(x)),
+                        Rule::regardless => regardless = Some(self.span(&x)),
+                        _ => {}
                     }
-                    Rule::between_deadline => {
-                        let from = self.expr(d.next()?);
-                        let to = self.expr(d.nth(1)?);
-                        let after = self.expr(d.nth(1)?);
-                        Deadline::Between { from, to, after }
-                    }
-                    Rule::yearly_deadline => {
-                        // skip `year` and `by`
-                        let md = d.nth(2)?;
-                        let md_span = self.span(&md);
-                        let mut parts = md.as_str().split('-').map(|x| x.parse::<u32>().ok());
-                        let (month, day) = (parts.next().flatten()?, parts.next().flatten()?);
-                        // a day that exists in every year (02-29 does not)
-                        if NaiveDate::from_ymd_opt(2023, month, day).is_none() {
-                            self.errors.push(SyntaxError::BadDate {
-                                span: md_span,
-                                text: md.as_str().to_string(),
-                            });
-                        }
-                        let from = self.expr(d.nth(1)?);
-                        let until = d.nth(1).map(|u| self.expr(u));
-                        Deadline::Yearly {
-                            month,
-                            day,
-                            from,
-                            until,
-                        }
-                    }
-                    _ => Deadline::By {
-                        date: self.expr(d.next()?),
-                    },
-                };
-                let when = it.nth(1).map(|w| self.expr(w));
+                }
                 RuleKind::Obligation {
                     name,
+                    bearer,
                     act,
                     deadline,
                     when,
@@ -870,7 +906,92 @@ impl Builder {
             }
             _ => return None,
         };
-        Some(Rule_ { kind, span })
+        Some(Rule_ {
+            kind,
+            regardless,
+            span,
+        })
+    }
+
+    fn deadline(&mut self, dl: P) -> Option<Deadline> {
+        let dl_rule = dl.as_rule();
+        let mut d = dl.into_inner().skip(1);
+        Some(match dl_rule {
+            Rule::within_deadline => {
+                let period = self.expr(d.next()?);
+                d.next(); // after
+                let mut each = false;
+                let mut after = None;
+                for x in d {
+                    match x.as_rule() {
+                        Rule::k_each => each = true,
+                        _ => after = Some(self.expr(x)),
+                    }
+                }
+                Deadline::Within {
+                    period,
+                    after: after?,
+                    each,
+                }
+            }
+            Rule::between_deadline => {
+                let from = self.expr(d.next()?);
+                let to = self.expr(d.nth(1)?);
+                d.next(); // after
+                let mut each = false;
+                let mut after = None;
+                for x in d {
+                    match x.as_rule() {
+                        Rule::k_each => each = true,
+                        _ => after = Some(self.expr(x)),
+                    }
+                }
+                Deadline::Between {
+                    from,
+                    to,
+                    after: after?,
+                    each,
+                }
+            }
+            Rule::yearly_deadline => {
+                // skip `year` and `by`
+                let md = d.nth(2)?;
+                let md_span = self.span(&md);
+                let mut parts = md.as_str().split('-').map(|x| x.parse::<u32>().ok());
+                let (month, day) = (parts.next().flatten()?, parts.next().flatten()?);
+                // a day that exists in every year (02-29 does not)
+                if NaiveDate::from_ymd_opt(2023, month, day).is_none() {
+                    self.errors.push(SyntaxError::BadDate {
+                        span: md_span,
+                        text: md.as_str().to_string(),
+                    });
+                }
+                let from = self.expr(d.nth(1)?);
+                let until = d.nth(1).map(|u| self.expr(u));
+                Deadline::Yearly {
+                    month,
+                    day,
+                    from,
+                    until,
+                }
+            }
+            _ => Deadline::By {
+                date: self.expr(d.next()?),
+            },
+        })
+    }
+
+    /// A stand-in for a node the grammar guarantees but the tree lacks: reported as an internal
+    /// error, never passed on as a value.
+    fn missing(&mut self, span: Span) -> Expr {
+        self.errors.push(SyntaxError::Internal {
+            span,
+            what: "an expression shape the grammar does not produce",
+        });
+        Expr {
+            kind: ExprKind::Bool(false),
+            span,
+        }
     }
 
     fn expr(&mut self, p: P) -> Expr {
@@ -878,10 +999,7 @@ impl Builder {
         match p.as_rule() {
             Rule::expr | Rule::paren => match p.into_inner().next() {
                 Some(x) => self.expr(x),
-                None => Expr {
-                    kind: ExprKind::Bool(false),
-                    span,
-                },
+                None => self.missing(span),
             },
             Rule::or_expr | Rule::and_expr => {
                 let op = if p.as_rule() == Rule::or_expr {
@@ -895,12 +1013,7 @@ impl Builder {
                 let first = it.next();
                 let mut acc = match first {
                     Some(f) => self.expr(f),
-                    None => {
-                        return Expr {
-                            kind: ExprKind::Bool(false),
-                            span,
-                        };
-                    }
+                    None => return self.missing(span),
                 };
                 for x in it {
                     let rhs = self.expr(x);
@@ -915,10 +1028,7 @@ impl Builder {
             Rule::not_expr => {
                 let mut it = p.into_inner();
                 let Some(first) = it.next() else {
-                    return Expr {
-                        kind: ExprKind::Bool(false),
-                        span,
-                    };
+                    return self.missing(span);
                 };
                 if first.as_rule() == Rule::k_not {
                     let inner = it.next().map(|x| self.expr(x));
@@ -927,10 +1037,7 @@ impl Builder {
                             kind: ExprKind::Unary(UnOp::Not, Box::new(e)),
                             span,
                         },
-                        None => Expr {
-                            kind: ExprKind::Bool(false),
-                            span,
-                        },
+                        None => self.missing(span),
                     }
                 } else {
                     self.expr(first)
@@ -939,10 +1046,7 @@ impl Builder {
             Rule::cmp_expr => {
                 let mut it = p.into_inner();
                 let Some(first) = it.next() else {
-                    return Expr {
-                        kind: ExprKind::Bool(false),
-                        span,
-                    };
+                    return self.missing(span);
                 };
                 let lhs = self.expr(first);
                 let Some(next) = it.next() else { return lhs };
@@ -962,6 +1066,33 @@ impl Builder {
                         };
                         Expr {
                             kind: ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)),
+                            span,
+                        }
+                    }
+                    Rule::duty_test => {
+                        let ExprKind::Name(duty) = lhs.kind else {
+                            self.errors
+                                .push(SyntaxError::DutyTestOnExpression { span: lhs.span });
+                            return lhs;
+                        };
+                        let mut negated = false;
+                        let mut test = None;
+                        for x in next.into_inner() {
+                            match x.as_rule() {
+                                Rule::k_not => negated = true,
+                                Rule::duty_word => test = Some(self.ident(x)),
+                                _ => {}
+                            }
+                        }
+                        let Some(test) = test else {
+                            return self.missing(span);
+                        };
+                        Expr {
+                            kind: ExprKind::DutyTest {
+                                duty,
+                                negated,
+                                test,
+                            },
                             span,
                         }
                     }
@@ -999,10 +1130,7 @@ impl Builder {
             Rule::add_expr | Rule::mul_expr => {
                 let mut it = p.into_inner();
                 let Some(first) = it.next() else {
-                    return Expr {
-                        kind: ExprKind::Bool(false),
-                        span,
-                    };
+                    return self.missing(span);
                 };
                 let mut acc = self.expr(first);
                 while let (Some(op), Some(rhs)) = (it.next(), it.next()) {
@@ -1025,10 +1153,7 @@ impl Builder {
                 let parts: Vec<P> = p.into_inner().collect();
                 let negs = parts.iter().filter(|x| x.as_rule() == Rule::neg).count();
                 let Some(last) = parts.into_iter().last() else {
-                    return Expr {
-                        kind: ExprKind::Bool(false),
-                        span,
-                    };
+                    return self.missing(span);
                 };
                 let mut e = self.expr(last);
                 for _ in 0..negs {
@@ -1042,10 +1167,7 @@ impl Builder {
             Rule::postfix => {
                 let mut it = p.into_inner();
                 let Some(first) = it.next() else {
-                    return Expr {
-                        kind: ExprKind::Bool(false),
-                        span,
-                    };
+                    return self.missing(span);
                 };
                 let mut e = self.expr(first);
                 for f in it {
@@ -1068,22 +1190,14 @@ impl Builder {
                         kind: ExprKind::If(Box::new(c), Box::new(t), Box::new(e)),
                         span,
                     },
-                    _ => Expr {
-                        kind: ExprKind::Bool(false),
-                        span,
-                    },
+                    _ => self.missing(span),
                 }
             }
             Rule::call => {
                 let mut it = p.into_inner();
                 let name = match it.next() {
                     Some(n) => self.ident(n),
-                    None => {
-                        return Expr {
-                            kind: ExprKind::Bool(false),
-                            span,
-                        };
-                    }
+                    None => return self.missing(span),
                 };
                 let args = it.map(|x| self.expr(x)).collect();
                 Expr {
@@ -1139,11 +1253,10 @@ impl Builder {
                 let literal = p.as_str().to_string();
                 let mut it = p.into_inner();
                 let n = it.next().map(|n| self.number(&n)).unwrap_or_default();
-                let factor = match it.next().map(|u| u.as_str()) {
-                    Some("亿元" | "億元") => Decimal::from(100_000_000u64),
-                    Some("万元" | "萬元") => Decimal::from(10_000u64),
-                    _ => Decimal::ONE,
-                };
+                let factor = it
+                    .next()
+                    .and_then(|u| crate::value::money_factor(u.as_str()))
+                    .unwrap_or(Decimal::ONE);
                 match n.checked_mul(factor) {
                     Some(v) => Expr {
                         kind: ExprKind::Money(v),
@@ -1171,10 +1284,7 @@ impl Builder {
                     span,
                 },
             },
-            _ => Expr {
-                kind: ExprKind::Bool(false),
-                span,
-            },
+            _ => self.missing(span),
         }
     }
 }
@@ -1198,6 +1308,7 @@ pub fn token_spans(text: &str) -> Option<Vec<std::ops::Range<usize>>> {
             | Rule::duration_cn
             | Rule::month_day
             | Rule::number
+            | Rule::duty_word
             | Rule::ident => out.push(range),
             // `5 working days` is several tokens
             Rule::duration_en => {}
