@@ -55,10 +55,10 @@ pub struct ExpectConcept {
     /// The article the expected value follows from (`第七条`), required: a test cites the law.
     pub article: String,
     /// For a reasons concept: whether some reason holds (`true`, `false`, `null` for unknown).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present")]
     pub holds: Option<J>,
     /// `false` (not applicable) or `null` (unknown whether the policy applies).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present")]
     pub applies: Option<J>,
 }
 
@@ -88,9 +88,21 @@ pub struct ExpectObligation {
     pub time: Option<String>,
     #[serde(default)]
     pub done_on: Option<String>,
-    #[serde(default)]
+    /// `false` (does not apply) or `null` (unknown whether it applies).
+    #[serde(default, deserialize_with = "present")]
     pub applies: Option<J>,
+    /// The authority the duty binds, as the verdict names it.
+    #[serde(default)]
+    pub bearer: Option<String>,
+    /// The article the expectation rests on: the duty's own article, or for a duty out of scope
+    /// the article that excluded the project.
     pub article: String,
+}
+
+/// A field that is present, whatever its value: `"applies": null` expects null, which a plain
+/// `Option` would read as the field being absent.
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<J>, D::Error> {
+    J::deserialize(d).map(Some)
 }
 
 /// The outcome of one case.
@@ -270,11 +282,15 @@ pub fn run_case(program: &Program, case: &Case) -> CaseResult {
                 })
             })
             .collect();
-        let Some(o) = candidates
-            .iter()
-            .find(|o| o["article"] == J::String(want.article.clone()))
-            .or(candidates.first())
-        else {
+        let cites = |o: &J| {
+            o["article"] == J::String(want.article.clone())
+                || (o.get("out_of_scope") == Some(&J::Bool(true))
+                    && o["because"].as_array().is_some_and(|b| {
+                        b.iter()
+                            .any(|x| x["article"] == J::String(want.article.clone()))
+                    }))
+        };
+        let Some(o) = candidates.iter().find(|o| cites(o)).or(candidates.first()) else {
             fail(
                 &mut failures,
                 match want.year {
@@ -287,7 +303,7 @@ pub fn run_case(program: &Program, case: &Case) -> CaseResult {
             );
             continue;
         };
-        if o["article"] != J::String(want.article.clone()) {
+        if !cites(o) {
             fail(
                 &mut failures,
                 format!(
@@ -365,6 +381,18 @@ pub fn run_case(program: &Program, case: &Case) -> CaseResult {
                         ),
                     );
                 }
+            }
+        }
+        if let Some(b) = &want.bearer {
+            if o.get("bearer") != Some(&J::String(b.clone())) {
+                fail(
+                    &mut failures,
+                    format!(
+                        "{}: obligation `{name}` bearer expected {b}, got {}",
+                        want.article,
+                        o.get("bearer").cloned().unwrap_or(J::Null)
+                    ),
+                );
             }
         }
         if let Some(w) = &want.applies {

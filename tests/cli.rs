@@ -39,7 +39,7 @@ fn eval_example_json_verdict() {
     ]);
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).expect("JSON verdict");
-    assert_eq!(v["schema"], "tiao.verdict/1");
+    assert_eq!(v["schema"], "tiao.verdict/2");
     assert_eq!(v["policy"]["id"], "xinzhou");
     assert_eq!(v["policy"]["in_force"], true);
     // 新洲第七条: 投资20万元以上 → 技术审查; 第八条: 300万元以上 → 专家论证. The example invests 350万元.
@@ -159,7 +159,7 @@ fn scenario_failures_name_the_article_and_exit_one() {
         &format!(
             r#"{{ "policy": "{}/policies/xinzhou.tiao", "cases": [
   {{ "name": "deliberately wrong: 20万元 is 以上 (含本数) under Art. 7, so technical review IS required",
-     "as_of": "2024-05-06", "facts": {{ "total_investment": "20万元" }},
+     "as_of": "2024-05-06", "facts": {{ "total_investment": "20万元", "uses_fiscal_funds": true, "classified": false, "office_equipment_purchase": false }},
      "expect": {{ "technical_review_required": {{ "value": false, "article": "第七条" }} }} }} ] }}"#,
             env!("CARGO_MANIFEST_DIR")
         ),

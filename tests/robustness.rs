@@ -112,7 +112,10 @@ fn arbitrary_facts_give_errors_not_panics() {
         "\"政务治理类\"",
         "99999999999999999999999999999999",
     ];
+    // arbitrary (mostly ill-typed) values: each is accepted or rejected with an error naming its
+    // field; the well-typed projects that really exercise evaluation are in tests/properties.rs
     let mut rng = Rng(42);
+    let (mut accepted, mut rejected) = (0, 0);
     for _ in 0..500 {
         let mut fields = Vec::new();
         for _ in 0..rng.below(6) {
@@ -124,7 +127,18 @@ fn arbitrary_facts_give_errors_not_panics() {
             ));
         }
         let json = format!("{{{}}}", fields.join(", "));
-        if let Ok(facts) = tiao::eval::parse_facts(&program, &json) {
+        let parsed = tiao::eval::parse_facts(&program, &json);
+        if let Err(errors) = &parsed {
+            rejected += 1;
+            for e in errors {
+                assert!(
+                    json.contains(&format!("\"{}\"", e.field)),
+                    "an error names a field of the input: {e} in {json}"
+                );
+            }
+        }
+        if let Ok(facts) = parsed {
+            accepted += 1;
             for as_of in ["2019-01-01", "2024-06-30", "2026-12-31", "2030-01-01"] {
                 let d = chrono::NaiveDate::parse_from_str(as_of, "%Y-%m-%d").unwrap_or_default();
                 let ev =
@@ -134,4 +148,8 @@ fn arbitrary_facts_give_errors_not_panics() {
             }
         }
     }
+    assert!(
+        accepted > 20 && rejected > 100,
+        "accepted {accepted}, rejected {rejected}"
+    );
 }

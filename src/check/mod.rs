@@ -757,7 +757,7 @@ impl<'r, 'a> Checker<'r, 'a> {
         for o in &p.obligations {
             let mut d = Vec::new();
             for r in &o.rules {
-                let mut exprs = r.when.iter().chain(deadline_exprs(&r.deadline));
+                let mut exprs = r.when.iter().chain(r.deadline.exprs());
                 d.extend(refs(&mut exprs));
                 if !r.regardless {
                     d.extend(scope);
@@ -816,18 +816,6 @@ impl<'r, 'a> Checker<'r, 'a> {
                     return;
                 }
             }
-        }
-    }
-}
-
-/// The expressions of a deadline.
-pub(crate) fn deadline_exprs(d: &ir::Deadline) -> Vec<&ir::Expr> {
-    match d {
-        ir::Deadline::Within { period, after } => vec![period, after.expr()],
-        ir::Deadline::Between { from, to, after } => vec![from, to, after.expr()],
-        ir::Deadline::By { date } => vec![date],
-        ir::Deadline::Yearly { from, until, .. } => {
-            std::iter::once(from).chain(until.iter()).collect()
         }
     }
 }

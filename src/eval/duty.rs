@@ -281,7 +281,7 @@ pub(crate) fn facts_of(p: &Program, o: ObligationId) -> FactSet {
     for r in &p.obligation(o).rules {
         out.insert(r.act);
         let mut exprs: Vec<&crate::ir::Expr> = r.when.iter().collect();
-        exprs.extend(crate::check::deadline_exprs(&r.deadline));
+        exprs.extend(r.deadline.exprs());
         for e in exprs {
             e.visit(&mut |x| {
                 if let ExprKind::Fact(f) = x.kind {
@@ -330,6 +330,7 @@ impl Evaluator<'_> {
                 None => {
                     open = true;
                     waits.facts.union_with(&r.waiting_on);
+                    waits.in_force_unknown |= r.time == Some(TimeJudgement::Unknown);
                     if error.is_none() {
                         error = r.error.clone();
                     }
@@ -338,7 +339,7 @@ impl Evaluator<'_> {
         }
         match (open, error) {
             (false, _) => Ok(Tri::Known(Value::Bool(false))),
-            (true, Some(e)) if waits.facts.is_empty() => Err(e),
+            (true, Some(e)) if waits.facts.is_empty() && !waits.in_force_unknown => Err(e),
             (true, _) => Ok(Tri::Unknown(waits)),
         }
     }
@@ -359,6 +360,7 @@ impl Evaluator<'_> {
                 res.applies = None;
                 res.waiting_on.union_with(&w.facts);
             }
+            ScopeState::Failed(e) => return vec![self.failed(res, e)],
             ScopeState::In => {}
         }
         if let Some(w) = &r.when {
@@ -457,7 +459,7 @@ impl Evaluator<'_> {
                 };
                 let act = self.act_of(r);
                 let mut res = res;
-                if act == Act::Unknown {
+                if matches!(act, Act::Unknown | Act::DoneUndated) {
                     res.waiting_on.insert(r.act);
                 }
                 vec![self.instance(res, trigger, from, to, act)]
@@ -554,6 +556,27 @@ impl Evaluator<'_> {
                 res.status = StatusSet::one(Status::NotTriggered);
                 return res;
             }
+            Tri::Unknown(w) if w.hi.is_some_and(|hi| hi <= self.as_of) => {
+                // the event has happened, its date is not given: the window cannot be placed, nor
+                // the trigger in the in-force period; what the act says still narrows the status
+                use Status::*;
+                let done = StatusSet::of(&[Met, Late]);
+                let not_done = StatusSet::of(&[Pending, Overdue]);
+                let by_act = match act {
+                    Act::Done(_) | Act::DoneUndated if from.is_none() => done,
+                    Act::NotDone => not_done,
+                    _ => done.union(not_done),
+                };
+                res.waiting_on.union_with(&w.facts);
+                res.time = Some(TimeJudgement::Unknown);
+                res.applies = None;
+                res.status = by_act.with(NotTriggered);
+                if let Act::Done(d) = act {
+                    res.done_on = Some(d);
+                }
+                res.done_undated = act == Act::DoneUndated;
+                return res;
+            }
             Tri::Unknown(w) => return self.open(res, &w.facts),
         };
         res.trigger = Some(t);
@@ -585,10 +608,10 @@ impl Evaluator<'_> {
             res.status = StatusSet::ALL;
             return res;
         };
-        self.settle(&mut res, act, due);
         if time == TimeJudgement::Unknown {
-            res.status = res.status.with(Status::NotTriggered);
+            res.applies = None;
         }
+        self.settle(&mut res, act, due);
         res
     }
 
@@ -711,6 +734,9 @@ impl Evaluator<'_> {
                 match (due_lo, span.start_lo, span.start_hi) {
                     (Some(d), Some(lo), _) if due_exact && d < lo => TimeJudgement::BeforeInForce,
                     (Some(d), _, Some(hi)) if d >= hi => TimeJudgement::Transitional(reading),
+                    // due before entry into force or transitional, it is not known which; under
+                    // the default reading both leave the duty unjudged
+                    _ if reading == Transitional::NotJudged => TimeJudgement::BeforeInForce,
                     _ => TimeJudgement::Unknown,
                 }
             }
@@ -786,11 +812,12 @@ impl Evaluator<'_> {
             return res;
         }
         let act = self.act_of(r);
-        if act == Act::Unknown {
+        if matches!(act, Act::Unknown | Act::DoneUndated) {
             res.waiting_on.insert(r.act);
         }
         self.settle(&mut res, act, Due::Exact(due));
         if time == TimeJudgement::Unknown {
+            res.applies = None;
             res.status = res.status.with(Status::NotTriggered);
         }
         res
@@ -842,10 +869,10 @@ impl Evaluator<'_> {
             }
             Some(Err(e)) => return vec![self.failed(res, e)],
         };
-        res.trigger = Some(start);
-        // the instances: each year whose due day lies in the construction period
+        // the instances: each year whose due day lies in the construction period; those the
+        // policy does not judge (due before entry into force or after expiry) are listed as such
         let mut years = Vec::new();
-        let mut skipped = None;
+        let mut unjudged = Vec::new();
         for year in start.year()..=self.as_of.year() {
             let Some(due) = NaiveDate::from_ymd_opt(year, month, day) else {
                 continue;
@@ -858,7 +885,12 @@ impl Evaluator<'_> {
                 time,
                 TimeJudgement::BeforeInForce | TimeJudgement::AfterExpiry
             ) {
-                skipped = Some(time);
+                let mut inst = res.clone();
+                inst.instance = Instance::Year(year);
+                inst.due = Some(due);
+                inst.time = Some(time);
+                inst.status = StatusSet::one(Status::NotTriggered);
+                unjudged.push(inst);
                 continue;
             }
             let opens = NaiveDate::from_ymd_opt(year - 1, month, day).unwrap_or(start);
@@ -866,10 +898,13 @@ impl Evaluator<'_> {
         }
         let windows: Vec<(NaiveDate, NaiveDate)> =
             years.iter().map(|(_, o, d, _)| (*o, *d)).collect();
+        // while the end is unknown, which years exist is unknown, and so is which report belongs to
+        // which year: the acts are not matched
         let matched = self
             .acts_of(r)
+            .filter(|_| end_unknown.is_none())
             .map(|acts| match_acts(&acts, &windows, Pick::Latest, false));
-        let mut out = Vec::new();
+        let mut out = unjudged;
         for (i, (year, _, due, time)) in years.into_iter().enumerate() {
             let mut inst = res.clone();
             inst.instance = Instance::Year(year);
@@ -882,10 +917,10 @@ impl Evaluator<'_> {
                 }
                 Some(m) => m[i].map_or(Act::NotDone, Act::Done),
             };
-            self.settle(&mut inst, act, Due::Exact(due));
             if time == TimeJudgement::Unknown {
-                inst.status = inst.status.with(Status::NotTriggered);
+                inst.applies = None;
             }
+            self.settle(&mut inst, act, Due::Exact(due));
             if let Some(w) = &end_unknown {
                 // the construction may have ended before this year's due day
                 inst.applies = None;
@@ -894,8 +929,11 @@ impl Evaluator<'_> {
             }
             out.push(inst);
         }
+        out.sort_by_key(|o| match o.instance {
+            Instance::Year(y) => y,
+            _ => 0,
+        });
         if out.is_empty() {
-            res.time = skipped;
             out.push(res);
         }
         out

@@ -102,7 +102,7 @@
 //! | the trigger | the due day | `time` | status |
 //! |---|---|---|---|
 //! | in the in-force period | any | `in_force` | judged |
-//! | before entry into force | before entry into force | `before_in_force` | not triggered |
+//! | before entry into force | before entry into force (or it cannot be placed, and the reading is the default `not_judged`) | `before_in_force` | not triggered |
 //! | before entry into force | on or after it | `transitional` | the policy's reading: `not_judged` (default: not triggered), `continues` (judged), `from_in_force` (the period starts on the day of entry into force) |
 //! | after expiry | — | `after_expiry` | not triggered |
 //! | cannot be placed (the in-force dates are unknown) | — | `unknown` | `applies: null` |
@@ -153,6 +153,9 @@ pub struct Why {
     pub lo: Option<NaiveDate>,
     /// For a date: it is on or before this day.
     pub hi: Option<NaiveDate>,
+    /// A duty read is unknown because whether the policy was in force at its trigger is unknown
+    /// (the in-force dates are not known): no fact of the project can decide it.
+    pub in_force_unknown: bool,
 }
 
 impl Why {
@@ -177,6 +180,7 @@ impl Why {
             blocked,
             lo: None,
             hi: None,
+            in_force_unknown: self.in_force_unknown || other.in_force_unknown,
         }
     }
     pub fn without_bounds(mut self) -> Why {
@@ -361,6 +365,23 @@ pub struct Evaluation {
     pub presumed: Vec<crate::ir::FactId>,
 }
 
+impl Evaluation {
+    /// A test on a duty (`O is overdue`) over its results: true if some instance certainly
+    /// satisfies it, false if no instance can, None when unknown. The same answer the expression
+    /// `O is …` gives inside the policy.
+    pub fn duty_test(&self, o: ObligationId, t: crate::ir::DutyTest) -> Option<bool> {
+        let mut open = false;
+        for r in self.obligations.iter().filter(|r| r.obligation == o) {
+            match r.status.test(t) {
+                Some(true) => return Some(true),
+                Some(false) => {}
+                None => open = true,
+            }
+        }
+        (!open).then_some(false)
+    }
+}
+
 /// Evaluate a checked program on facts as of a date.
 pub fn evaluate(
     program: &Program,
@@ -376,14 +397,7 @@ pub fn evaluate(
             presumed.push(*f);
         }
     }
-    let mut ev = Evaluator {
-        p: program,
-        facts: &effective,
-        as_of,
-        cal: calendar,
-        memo: vec![None; program.concepts.len()],
-        duties: vec![None; program.obligations.len()],
-    };
+    let mut ev = Evaluator::new(program, &effective, as_of, calendar, false);
     let concepts = (0..program.concepts.len())
         .map(|i| ev.concept(ConceptId(i as u32)).clone())
         .collect();
@@ -422,6 +436,10 @@ pub(crate) struct Evaluator<'a> {
     cal: &'a Calendar,
     memo: Vec<Option<ConceptResult>>,
     duties: Vec<Option<Vec<ObligationResult>>>,
+    /// Evaluate as if the policy applied (for `if_in_scope`).
+    assume_in_scope: bool,
+    /// The same evaluation with the scope assumed true, made when a scope is unknown.
+    in_scope_twin: Option<Box<Evaluator<'a>>>,
 }
 
 /// What the scope says for a gated concept or duty.
@@ -429,6 +447,8 @@ enum ScopeState {
     In,
     Out(Vec<usize>),
     Unknown(Why),
+    /// The scope itself could not be evaluated.
+    Failed(EvalError),
 }
 
 /// How one level of default logic came out.
@@ -460,6 +480,37 @@ enum Level {
 }
 
 impl<'a> Evaluator<'a> {
+    fn new(
+        p: &'a Program,
+        facts: &'a Facts,
+        as_of: NaiveDate,
+        cal: &'a Calendar,
+        assume_in_scope: bool,
+    ) -> Evaluator<'a> {
+        Evaluator {
+            p,
+            facts,
+            as_of,
+            cal,
+            memo: vec![None; p.concepts.len()],
+            duties: vec![None; p.obligations.len()],
+            assume_in_scope,
+            in_scope_twin: None,
+        }
+    }
+
+    /// The value a concept has if the policy applies.
+    fn if_in_scope(&mut self, id: ConceptId) -> Option<Value> {
+        let (p, facts, as_of, cal) = (self.p, self.facts, self.as_of, self.cal);
+        let twin = self
+            .in_scope_twin
+            .get_or_insert_with(|| Box::new(Evaluator::new(p, facts, as_of, cal, true)));
+        match &twin.concept(id).outcome {
+            Outcome::Value(v) => Some(v.clone()),
+            _ => None,
+        }
+    }
+
     /// The result of a concept, computed once.
     fn concept(&mut self, id: ConceptId) -> &ConceptResult {
         if self.memo[id.0 as usize].is_none() {
@@ -474,7 +525,7 @@ impl<'a> Evaluator<'a> {
 
     /// Whether the policy applies, for a concept or duty that is gated by scope.
     fn scope_state(&mut self, gated: bool) -> ScopeState {
-        let Some(scope) = self.p.scope.filter(|_| gated) else {
+        let Some(scope) = self.p.scope.filter(|_| gated && !self.assume_in_scope) else {
             return ScopeState::In;
         };
         let r = self.concept(scope);
@@ -488,7 +539,7 @@ impl<'a> Evaluator<'a> {
                 blocked: vec![(scope, Blocked::Conflict)],
                 ..Why::default()
             }),
-            Outcome::Error(_) => ScopeState::Unknown(Why::default()),
+            Outcome::Error(e) => ScopeState::Failed(e.clone()),
         }
     }
 
@@ -510,15 +561,14 @@ impl<'a> Evaluator<'a> {
                 r
             }
             ScopeState::In => self.decide(id),
+            ScopeState::Failed(e) => ConceptResult::of(Outcome::Error(e)),
             ScopeState::Unknown(w) => {
                 let mut r = self.decide(id);
                 r.facts_read.union_with(&scope_facts);
                 r.scope_open = true;
+                r.if_in_scope = self.if_in_scope(id);
                 r.outcome = match std::mem::replace(&mut r.outcome, Outcome::NotApplicable) {
-                    Outcome::Value(v) => {
-                        r.if_in_scope = Some(v);
-                        Outcome::Unknown(w)
-                    }
+                    Outcome::Value(_) => Outcome::Unknown(w),
                     Outcome::Unknown(own) => Outcome::Unknown(w.union(&own)),
                     Outcome::NotApplicable | Outcome::OutOfScope => Outcome::Unknown(w),
                     other => other,
@@ -618,8 +668,13 @@ impl<'a> Evaluator<'a> {
     /// declared default.
     fn default_logic(&mut self, id: ConceptId) -> ConceptResult {
         let d = self.level(id, Level::Exception);
+        let not_applicable = d.outcome == Outcome::NotApplicable;
         let mut r = ConceptResult::of(d.outcome);
         r.rules = d.rules;
+        if not_applicable {
+            // no rule applies: the explanation is every rule, none of whose conditions holds
+            r.rules = (0..self.p.concept(id).rules.len()).collect();
+        }
         r.decisive = d.decisive;
         r.by_default = d.by_default;
         r

@@ -191,6 +191,9 @@ fn concept_json(p: &Program, facts: &Facts, ev: &Evaluation, ci: usize, r: &Conc
             if !w.blocked.is_empty() {
                 m.insert("blocked_by".into(), blocked_json(p, &w.blocked));
             }
+            if w.in_force_unknown {
+                m.insert("in_force_unknown".into(), J::Bool(true));
+            }
             if r.scope_open {
                 m.insert("applies".into(), J::Null);
             }
@@ -488,6 +491,9 @@ fn value_text(p: &Program, c: &crate::ir::ConceptDef, r: &ConceptResult) -> Stri
                     .iter()
                     .map(|(b, why)| format!("{} ({})", p.concept(*b).name, why.word())),
             );
+            if w.in_force_unknown {
+                parts.push("the in-force dates".into());
+            }
             let needs = if parts.is_empty() {
                 String::new()
             } else {

@@ -241,6 +241,20 @@ pub enum Deadline {
     },
 }
 
+impl Deadline {
+    /// The expressions of the deadline (periods, trigger, dates).
+    pub fn exprs(&self) -> Vec<&Expr> {
+        match self {
+            Deadline::Within { period, after } => vec![period, after.expr()],
+            Deadline::Between { from, to, after } => vec![from, to, after.expr()],
+            Deadline::By { date } => vec![date],
+            Deadline::Yearly { from, until, .. } => {
+                std::iter::once(from).chain(until.iter()).collect()
+            }
+        }
+    }
+}
+
 /// What a test on a duty asks (`contract_filing is overdue`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DutyTest {
