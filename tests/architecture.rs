@@ -1,6 +1,10 @@
 //! The architecture's invariants, checked (ARCHITECTURE.md): the IR is the contract, so nothing
 //! behind it imports the front end; only the CLI does I/O; and every bundled policy's IR passes
 //! `ir::validate`.
+#![expect(
+    clippy::expect_used,
+    reason = "a test fails loudly on a broken fixture"
+)]
 
 use std::path::Path;
 

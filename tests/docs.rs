@@ -109,7 +109,10 @@ fn readme_verdict_excerpt_is_what_eval_prints() {
     let rendered = compiled.render_diagnostics();
     let program = compiled.program.unwrap_or_else(|| panic!("{rendered}"));
     let facts = tiao::eval::parse_facts(&program, &facts).expect("facts");
-    let as_of = chrono::NaiveDate::from_ymd_opt(2024, 10, 9).expect("date");
+    let as_of = excerpt["as_of"]
+        .as_str()
+        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        .expect("the excerpt gives its as_of date");
     let ev = tiao::eval::evaluate(
         &program,
         &facts,

@@ -10,6 +10,10 @@
 //! Generated projects use every fact of a policy: dates around holidays, 调休 days, month ends and
 //! the policy's in-force dates; amounts at and one fen around every constant the policy mentions;
 //! events given as a date, `true` or `false`; sets, enums; some facts left out.
+#![expect(
+    clippy::expect_used,
+    reason = "a test fails loudly on a broken fixture"
+)]
 
 use proptest::prelude::*;
 use serde_json::{Map, Value as J, json};

@@ -612,6 +612,9 @@ impl<'r, 'a> Checker<'r, 'a> {
             scope: None,
         };
         mark_scope(&mut program);
+        // a presumption is only worth stating for a fact some rule reads
+        let read = facts_read(&program);
+        program.presumptions.retain(|(f, _)| read.contains(f));
         self.cycles(&program);
         if self.conflicts {
             self.errors.extend(conflict::conflict_errors(&program));
@@ -818,6 +821,33 @@ impl<'r, 'a> Checker<'r, 'a> {
             }
         }
     }
+}
+
+/// Every fact some rule, default or deadline of the program reads.
+fn facts_read(p: &ir::Program) -> HashSet<FactId> {
+    let mut out = HashSet::new();
+    let mut visit = |e: &ir::Expr| {
+        e.visit(&mut |x| {
+            if let ir::ExprKind::Fact(f) = x.kind {
+                out.insert(f);
+            }
+        })
+    };
+    for c in &p.concepts {
+        for r in &c.rules {
+            visit(&r.value);
+            r.when.iter().for_each(&mut visit);
+        }
+        c.reasons.iter().for_each(|r| visit(&r.when));
+        c.default.iter().for_each(&mut visit);
+    }
+    for o in &p.obligations {
+        for r in &o.rules {
+            r.when.iter().for_each(&mut visit);
+            r.deadline.exprs().into_iter().for_each(&mut visit);
+        }
+    }
+    out
 }
 
 /// The scope concept and the concepts it is decided from (never gated).

@@ -828,7 +828,7 @@ impl Evaluator<'_> {
     /// to instances oldest first.
     fn yearly(
         &mut self,
-        mut res: ObligationResult,
+        res: ObligationResult,
         r: &ObligationRule,
         at: &RuleRef,
         (month, day): (u32, u32),
