@@ -173,3 +173,65 @@ fn scenario_failures_name_the_article_and_exit_one() {
     );
     assert!(out.contains("0 passed, 1 failed"), "{out}");
 }
+
+/// `--calendar FILE`: a newer calendar computes a deadline the bundled one cannot place; a broken
+/// file is a located error (exit 2). The 2027 block here is made up for the test, not official.
+#[test]
+fn a_newer_calendar_file_places_a_deadline_in_its_year() {
+    let policy = temp_file(
+        "cal.tiao",
+        "policy cal {\n title \"日历\"\n in_force from 2022-01-01\n}\narticle 18 {\n  para \"项目实施单位应在签订正式合同5个工作日内，将合同文本报县政务信息管理局备案。\" {\n    obligation contract_filing: contract_filed_on within 5个工作日 after contract_signed_on\n  }\n}\n",
+    );
+    let facts = temp_file(
+        "cal.json",
+        r#"{"contract_signed_on": "2026-12-28", "contract_filed_on": false}"#,
+    );
+    let bundled = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/calendar/cn-workdays.txt"),
+    )
+    .expect("bundled calendar");
+    // hypothetical 2027: 元旦 on Fri 01-01 only
+    let calendar = temp_file(
+        "cal.txt",
+        &format!(
+            "{bundled}\n# 2027 — hypothetical, for this test only\nyear 2027\nholiday 2027-01-01 元旦\n"
+        ),
+    );
+    // bundled: 12-29, 12-30, 12-31 are working days 1–3, the rest falls in 2027
+    let (code, out, _) = tiao(&["eval", &policy, "--facts", &facts, "--as-of", "2026-12-29"]);
+    assert_eq!(code, 3, "a deadline the calendar cannot place: {out}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(v["obligations"][0]["due"], serde_json::Value::Null);
+    assert_eq!(v["obligations"][0]["status"], "pending");
+    // with 2027: 01-04 (Mon) and 01-05 are working days 4 and 5
+    let (code, out, err) = tiao(&[
+        "eval",
+        &policy,
+        "--facts",
+        &facts,
+        "--as-of",
+        "2026-12-29",
+        "--calendar",
+        &calendar,
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(v["obligations"][0]["due"], "2027-01-05");
+    // a calendar whose years are not consecutive is refused, naming the line
+    let broken = temp_file(
+        "broken.txt",
+        &format!("{bundled}\nyear 2028\nholiday 2028-01-01 元旦\n"),
+    );
+    let (code, _, err) = tiao(&[
+        "eval",
+        &policy,
+        "--facts",
+        &facts,
+        "--as-of",
+        "2026-12-29",
+        "--calendar",
+        &broken,
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("calendar line"), "{err}");
+}
