@@ -470,32 +470,28 @@ impl<'r, 'a> Checker<'r, 'a> {
                     concept,
                     value,
                     when,
-                } => {
-                    self.concept_rule(
-                        &env,
-                        &mut concepts,
-                        placed,
-                        (concept, value, when.as_ref(), false),
-                        &source,
-                        &mut next_id,
-                        &mut mark,
-                    );
-                }
+                } => self.concept_rule(
+                    &env,
+                    &mut concepts,
+                    placed,
+                    (concept, value, when.as_ref(), false),
+                    &source,
+                    &mut next_id,
+                    &mut mark,
+                ),
                 RuleKind::Exception {
                     concept,
                     value,
                     when,
-                } => {
-                    self.concept_rule(
-                        &env,
-                        &mut concepts,
-                        placed,
-                        (concept, value, Some(when), true),
-                        &source,
-                        &mut next_id,
-                        &mut mark,
-                    );
-                }
+                } => self.concept_rule(
+                    &env,
+                    &mut concepts,
+                    placed,
+                    (concept, value, Some(when), true),
+                    &source,
+                    &mut next_id,
+                    &mut mark,
+                ),
                 RuleKind::Reason {
                     id,
                     concepts: targets,

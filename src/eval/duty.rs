@@ -466,17 +466,7 @@ impl Evaluator<'_> {
             }
             Trigger::Each(set) => {
                 let events = match self.expr(set, at) {
-                    Ok(Tri::Known(Value::Set(items))) => {
-                        let mut ds: Vec<NaiveDate> = items
-                            .iter()
-                            .filter_map(|v| match v {
-                                Value::Date(d) if *d <= self.as_of => Some(*d),
-                                _ => None,
-                            })
-                            .collect();
-                        ds.sort();
-                        ds
-                    }
+                    Ok(Tri::Known(Value::Set(items))) => dates_up_to(&items, self.as_of),
                     Ok(Tri::Known(_)) => {
                         return vec![self.failed(
                             res,
@@ -765,17 +755,7 @@ impl Evaluator<'_> {
     /// The acts of a per-instance duty, oldest first (None when not given).
     fn acts_of(&self, r: &ObligationRule) -> Option<Vec<NaiveDate>> {
         match self.facts.slot(r.act) {
-            Slot::Known(Value::Set(items)) => {
-                let mut ds: Vec<NaiveDate> = items
-                    .iter()
-                    .filter_map(|v| match v {
-                        Value::Date(d) if *d <= self.as_of => Some(*d),
-                        _ => None,
-                    })
-                    .collect();
-                ds.sort();
-                Some(ds)
-            }
+            Slot::Known(Value::Set(items)) => Some(dates_up_to(items, self.as_of)),
             _ => None,
         }
     }
@@ -938,6 +918,19 @@ impl Evaluator<'_> {
         }
         out
     }
+}
+
+/// The dates of a set that have happened by the evaluation date, oldest first.
+fn dates_up_to(items: &[Value], as_of: NaiveDate) -> Vec<NaiveDate> {
+    let mut ds: Vec<NaiveDate> = items
+        .iter()
+        .filter_map(|v| match v {
+            Value::Date(d) if *d <= as_of => Some(*d),
+            _ => None,
+        })
+        .collect();
+    ds.sort();
+    ds
 }
 
 /// Which act an instance takes when several fall in its own window.

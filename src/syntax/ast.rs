@@ -368,32 +368,3 @@ pub enum ExprKind {
         test: Ident,
     },
 }
-
-impl Expr {
-    /// A pre-order walk over this expression and its sub-expressions.
-    pub fn visit<'a>(&'a self, f: &mut dyn FnMut(&'a Expr)) {
-        f(self);
-        match &self.kind {
-            ExprKind::Field(e, _) | ExprKind::Unary(_, e) => e.visit(f),
-            ExprKind::Binary(_, a, b) => {
-                a.visit(f);
-                b.visit(f);
-            }
-            ExprKind::In { value, set, .. } => {
-                value.visit(f);
-                set.iter().for_each(|x| x.visit(f));
-            }
-            ExprKind::Member { value, set, .. } => {
-                value.visit(f);
-                set.visit(f);
-            }
-            ExprKind::If(a, b, c) => {
-                a.visit(f);
-                b.visit(f);
-                c.visit(f);
-            }
-            ExprKind::Call(_, args) | ExprKind::Set(args) => args.iter().for_each(|x| x.visit(f)),
-            _ => {}
-        }
-    }
-}

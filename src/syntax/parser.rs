@@ -919,37 +919,21 @@ impl Builder {
         Some(match dl_rule {
             Rule::within_deadline => {
                 let period = self.expr(d.next()?);
-                d.next(); // after
-                let mut each = false;
-                let mut after = None;
-                for x in d {
-                    match x.as_rule() {
-                        Rule::k_each => each = true,
-                        _ => after = Some(self.expr(x)),
-                    }
-                }
+                let (after, each) = self.trigger(d)?;
                 Deadline::Within {
                     period,
-                    after: after?,
+                    after,
                     each,
                 }
             }
             Rule::between_deadline => {
                 let from = self.expr(d.next()?);
                 let to = self.expr(d.nth(1)?);
-                d.next(); // after
-                let mut each = false;
-                let mut after = None;
-                for x in d {
-                    match x.as_rule() {
-                        Rule::k_each => each = true,
-                        _ => after = Some(self.expr(x)),
-                    }
-                }
+                let (after, each) = self.trigger(d)?;
                 Deadline::Between {
                     from,
                     to,
-                    after: after?,
+                    after,
                     each,
                 }
             }
@@ -979,6 +963,20 @@ impl Builder {
                 date: self.expr(d.next()?),
             },
         })
+    }
+
+    /// `after [each] T`: the trigger and whether it counts from each date of a set.
+    fn trigger<'i>(&mut self, mut d: impl Iterator<Item = P<'i>>) -> Option<(Expr, bool)> {
+        d.next(); // after
+        let mut each = false;
+        let mut after = None;
+        for x in d {
+            match x.as_rule() {
+                Rule::k_each => each = true,
+                _ => after = Some(self.expr(x)),
+            }
+        }
+        Some((after?, each))
     }
 
     /// A stand-in for a node the grammar guarantees but the tree lacks: reported as an internal
