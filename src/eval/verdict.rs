@@ -637,7 +637,7 @@ pub fn to_text(p: &Program, ev: &Evaluation) -> String {
         out.push_str(&line(o));
     }
     if !authorities.is_empty() {
-        out.push_str("\n主管部门的时限 Deadlines of authorities\n");
+        out.push_str("\n其他单位承担的时限 Deadlines borne by others\n");
         for o in authorities {
             let bearer = p.obligation(o.obligation).rules[o.rule]
                 .bearer
