@@ -20,8 +20,9 @@
 pub mod ast;
 pub mod lexer;
 mod parser;
+pub mod scan;
 
-pub use parser::{parse, token_spans};
+pub use parser::{MAX_EXPR_DEPTH, parse, token_spans};
 
 use crate::diagnostic::Diagnostic;
 use crate::source::Span;
@@ -33,6 +34,8 @@ pub enum SyntaxError {
         span: Span,
         found: Option<String>,
         expected: Vec<String>,
+        /// The bracket a missing closing bracket would close.
+        opener: Option<Span>,
     },
     BadDate {
         span: Span,
@@ -65,6 +68,32 @@ pub enum SyntaxError {
     DutyTestOnExpression {
         span: Span,
     },
+    /// A quote that opens a text not closed on its line.
+    UnclosedText {
+        span: Span,
+    },
+    /// An invisible character outside a text.
+    Invisible {
+        span: Span,
+        code: u32,
+        name: &'static str,
+    },
+    /// Full-width punctuation or a digit, or a Chinese quotation mark, outside a text.
+    FullWidth {
+        span: Span,
+        found: char,
+        ascii: char,
+        name: String,
+    },
+    /// A text quoted with Chinese quotation marks (`“…”`, `「…」`).
+    ChineseQuotes {
+        span: Span,
+    },
+    /// An expression nested deeper than the limit.
+    TooDeep {
+        span: Span,
+        limit: usize,
+    },
     /// The parse tree lacks a part the grammar guarantees: a defect of tiao, not of the file.
     Internal {
         span: Span,
@@ -79,29 +108,43 @@ impl SyntaxError {
                 span,
                 found,
                 expected,
+                opener,
             } => {
                 let what = match found {
                     Some(f) => format!("unexpected `{f}`"),
                     None => "unexpected end of file".to_string(),
                 };
-                let mut d = Diagnostic::error("E0001", format!("syntax error: {what}"));
+                let message = if expected.is_empty() {
+                    format!("syntax error: {what}")
+                } else {
+                    format!("syntax error: expected {}, found {}", join_or(expected), match found {
+                        Some(f) => format!("`{f}`"),
+                        None => "the end of the file".to_string(),
+                    })
+                };
+                let mut d = Diagnostic::error("E0001", message);
                 let label = if expected.is_empty() {
                     "not expected here".to_string()
                 } else {
-                    format!("expected {}", join_or(expected))
+                    format!("expected {} here", join_or(expected))
                 };
                 d = d.with_label(*span, label);
-                if found
-                    .as_deref()
-                    .is_some_and(|f| f.starts_with('“') || f.starts_with('”'))
+                if let Some(o) = opener {
+                    d = d.with_label(*o, "the bracket opened here is not closed");
+                }
+                let names_expected = expected.iter().any(|e| e == "a name");
+                if !names_expected
+                    && found.as_deref().is_some_and(|f| {
+                        f.chars()
+                            .next()
+                            .is_some_and(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+                    })
                 {
-                    d = d.with_help("texts are quoted with ASCII double quotes \"…\", not Chinese quotation marks");
-                } else if found.as_deref().is_some_and(|f| {
-                    f.chars()
-                        .next()
-                        .is_some_and(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
-                }) {
                     d = d.with_help("Chinese text belongs inside quotes (`para \"…\"`); a unit is written against its number (`5个工作日`, `20万元`)");
+                } else if expected.iter().any(|e| e == "`=`") {
+                    d = d.with_help("a definition reads `define NAME = VALUE [when CONDITION]`");
+                } else if expected.iter().any(|e| e == "`:`") {
+                    d = d.with_help("a duty reads `obligation NAME: ACT within 5个工作日 after TRIGGER`");
                 }
                 d
             }
@@ -140,6 +183,49 @@ impl SyntaxError {
                         "a paragraph (款) holds items (项) and an item holds sub-items (目); write deeper levels one after another",
                     )
             }
+            SyntaxError::UnclosedText { span } => {
+                Diagnostic::error("E0011", "this text has no closing quote")
+                    .with_label(*span, "the text opened here is not closed on this line")
+                    .with_help("end it with \" on the same line; a text never runs over several lines (write \\n for a line break inside it)")
+            }
+            SyntaxError::Invisible { span, code, name } => Diagnostic::error(
+                "E0012",
+                format!("an invisible character, U+{code:04X} {name}, stands outside a text"),
+            )
+            .with_label(*span, format!("U+{code:04X} {name} here"))
+            .with_help("delete it: it was probably pasted in with the text (inside a quoted text it may stay)"),
+            SyntaxError::FullWidth {
+                span,
+                found,
+                ascii,
+                name,
+            } => {
+                let what = if found.is_numeric() { "digit" } else { "punctuation" };
+                Diagnostic::error(
+                    "E0013",
+                    format!(
+                        "full-width {what} `{found}` (U+{:04X} {name}) outside a text",
+                        *found as u32
+                    ),
+                )
+                .with_label(*span, format!("write `{ascii}` here"))
+                .with_help(if *ascii == '"' {
+                    "texts are quoted with ASCII double quotes \"…\"; Chinese quotation marks belong inside the text".to_string()
+                } else {
+                    format!("the language's punctuation and numbers are ASCII: `{ascii}`; switch the input method to half-width (半角) outside quoted texts")
+                })
+            }
+            SyntaxError::ChineseQuotes { span } => {
+                Diagnostic::error("E0013", "a text is quoted with Chinese quotation marks")
+                    .with_label(*span, "this text")
+                    .with_help("quote texts with ASCII double quotes: \"…\" (Chinese quotation marks may stand inside the text)")
+            }
+            SyntaxError::TooDeep { span, limit } => Diagnostic::error(
+                "E0010",
+                format!("this expression nests more than {limit} levels deep"),
+            )
+            .with_label(*span, "too deep from here")
+            .with_help("split it: name a part as a concept of its own (`concept part: bool`) and use the name"),
             SyntaxError::DutyTestOnExpression { span } => {
                 Diagnostic::error("E0009", "`is …` tests a duty, written by its name")
                     .with_label(*span, "not the name of an obligation")

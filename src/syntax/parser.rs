@@ -16,8 +16,19 @@ use rust_decimal::Decimal;
 #[grammar = "grammar/tiao.pest"]
 struct TiaoParser;
 
+/// How deep an expression may nest (brackets, `if`, `not`, calls, and one level per operator of a
+/// chain such as `a or b or c`). Laws need a handful; the limit keeps every phase's recursion far
+/// from the stack's end.
+pub const MAX_EXPR_DEPTH: usize = 256;
+
 /// Parse one source file.
 pub fn parse(file: FileId, text: &str) -> Result<Module, Vec<SyntaxError>> {
+    // the mistakes a first look names better than the grammar would
+    let scanned = super::scan::scan(file, text, 20);
+    if !scanned.is_empty() {
+        return Err(scanned);
+    }
+    pest::set_error_detail(true);
     let pairs = match TiaoParser::parse(Rule::file, text) {
         Ok(p) => p,
         Err(e) => return Err(vec![pest_error(file, text, e)]),
@@ -25,6 +36,7 @@ pub fn parse(file: FileId, text: &str) -> Result<Module, Vec<SyntaxError>> {
     let mut b = Builder {
         file,
         errors: Vec::new(),
+        depth: 0,
     };
     let mut items = Vec::new();
     for pair in pairs {
@@ -50,31 +62,94 @@ fn pest_error(file: FileId, text: &str, e: pest::error::Error<Rule>) -> SyntaxEr
         pest::error::InputLocation::Pos(p) => p,
         pest::error::InputLocation::Span((s, _)) => s,
     };
-    let mut expected: Vec<String> = match &e.variant {
-        pest::error::ErrorVariant::ParsingError { positives, .. } => positives
+    let positives: Vec<Rule> = match &e.variant {
+        pest::error::ErrorVariant::ParsingError { positives, .. } => positives.clone(),
+        pest::error::ErrorVariant::CustomError { .. } => Vec::new(),
+    };
+    // the literal tokens the grammar would have taken here (pest's error detail)
+    let literals: Vec<String> = e
+        .parse_attempts()
+        .map(|a| a.expected_tokens())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|t| t.to_string())
+        .filter(|t| !t.contains("..") && t != "BUILTIN_RULE")
+        .filter(|t| !t.trim().is_empty() && t != "//" && t != "\u{3000}" && t != "\u{feff}")
+        .collect();
+    // the whole token found there, not one character
+    let toks = super::lexer::tokens(text);
+    let found_tok = toks
+        .iter()
+        .find(|t| t.span.end > pos && !matches!(t.kind, super::lexer::TokenKind::Whitespace))
+        .cloned();
+    let (span, found) = match &found_tok {
+        Some(t) => {
+            let start = t.span.start.max(pos);
+            (Span::new(file, start, t.span.end), Some(text[start..t.span.end].to_string()))
+        }
+        None => (Span::new(file, text.len(), text.len()), None),
+    };
+    let punctuation: Vec<String> = literals
+        .iter()
+        .filter(|t| ["=", ":", "{", "}", "(", ")", ",", "=>"].contains(&t.as_str()))
+        .cloned()
+        .collect();
+    let mut expected: Vec<String> = if !punctuation.is_empty() && punctuation.len() <= 2 {
+        let mut v: Vec<String> = punctuation.iter().map(|t| format!("`{t}`")).collect();
+        // a keyword that may also stand here (`of` before the `:` of an obligation)
+        v.extend(
+            literals
+                .iter()
+                .filter(|t| ["of", "for", "when", "after"].contains(&t.as_str()))
+                .map(|t| format!("`{t}`")),
+        );
+        v
+    } else {
+        positives
             .iter()
             .filter_map(|r| describe_rule(*r))
             .map(str::to_string)
-            .collect(),
-        pest::error::ErrorVariant::CustomError { message } => vec![message.clone()],
+            .collect()
     };
     expected.sort();
     expected.dedup();
-    let found = text[pos..].chars().next();
-    let end = pos + found.map(char::len_utf8).unwrap_or(0);
+    // a closing bracket expected: name the bracket it would close
+    let opener = punctuation
+        .iter()
+        .find(|t| *t == ")" || *t == "}")
+        .and_then(|close| unclosed_opener(text, &toks, pos, if close == ")" { '(' } else { '{' }))
+        .map(|at| Span::new(file, at, at + 1));
     SyntaxError::Unexpected {
-        span: Span::new(file, pos, end),
-        found: found.map(|c| {
-            // show the whole word, not one character
-            let word: String = text[pos..]
-                .chars()
-                .take_while(|c| !c.is_whitespace())
-                .take(20)
-                .collect();
-            if word.is_empty() { c.to_string() } else { word }
-        }),
+        span,
+        found,
         expected,
+        opener,
     }
+}
+
+/// The innermost `open` bracket before `pos` that is not closed before it (strings and comments
+/// are tokens of their own, so their brackets do not count).
+fn unclosed_opener(
+    text: &str,
+    toks: &[super::lexer::Token],
+    pos: usize,
+    open: char,
+) -> Option<usize> {
+    let close = if open == '(' { ')' } else { '}' };
+    let mut stack = Vec::new();
+    for t in toks.iter().take_while(|t| t.span.start < pos) {
+        if t.kind != super::lexer::TokenKind::Punct {
+            continue;
+        }
+        match text[t.span.clone()].chars().next() {
+            Some(c) if c == open => stack.push(t.span.start),
+            Some(c) if c == close => {
+                stack.pop();
+            }
+            _ => {}
+        }
+    }
+    stack.pop()
 }
 
 /// A drafter-facing name for a grammar rule, or None for rules that would only add noise.
@@ -138,6 +213,8 @@ fn describe_rule(r: Rule) -> Option<&'static str> {
 struct Builder {
     file: FileId,
     errors: Vec<SyntaxError>,
+    /// The current expression nesting depth.
+    depth: usize,
 }
 
 type P<'a> = Pair<'a, Rule>;
@@ -994,6 +1071,27 @@ impl Builder {
 
     fn expr(&mut self, p: P) -> Expr {
         let span = self.span(&p);
+        if self.depth >= MAX_EXPR_DEPTH {
+            if !self.errors.iter().any(|e| matches!(e, SyntaxError::TooDeep { .. })) {
+                self.errors.push(SyntaxError::TooDeep {
+                    span,
+                    limit: MAX_EXPR_DEPTH,
+                });
+            }
+            return Expr {
+                kind: ExprKind::Bool(false),
+                span,
+            };
+        }
+        // wrappers with one child (`expr` → `or_expr` → … → `primary`) add no depth
+        let p = descend(p);
+        self.depth += 1;
+        let e = stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.expr_node(p, span));
+        self.depth -= 1;
+        e
+    }
+
+    fn expr_node(&mut self, p: P, span: Span) -> Expr {
         match p.as_rule() {
             Rule::expr | Rule::paren => match p.into_inner().next() {
                 Some(x) => self.expr(x),
@@ -1283,6 +1381,33 @@ impl Builder {
                 },
             },
             _ => self.missing(span),
+        }
+    }
+}
+
+/// The innermost node of a chain of wrapper rules that have exactly one child and add nothing:
+/// `expr`, or an `or_expr` of one `and_expr`, … down to the node that does something.
+fn descend(mut p: P) -> P {
+    loop {
+        let passes = matches!(
+            p.as_rule(),
+            Rule::expr
+                | Rule::or_expr
+                | Rule::and_expr
+                | Rule::not_expr
+                | Rule::unary
+                | Rule::cmp_expr
+                | Rule::add_expr
+                | Rule::mul_expr
+                | Rule::postfix
+        );
+        if !passes {
+            return p;
+        }
+        let mut inner = p.clone().into_inner();
+        match (inner.next(), inner.next()) {
+            (Some(only), None) => p = only,
+            _ => return p,
         }
     }
 }
