@@ -115,8 +115,8 @@ enum Command {
         facts: PathBuf,
         #[arg(long, default_value = "2025-01-15")]
         as_of: String,
-        /// Evaluations to time.
-        #[arg(long, default_value_t = 2000)]
+        /// Evaluations to time (1 to 1000000).
+        #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
         iterations: u32,
     },
     /// Run scenario files (JSON: facts, as-of date, expected values with their articles).
@@ -229,9 +229,20 @@ fn load_calendar(path: Option<&Path>) -> Result<std::borrow::Cow<'static, Calend
 
 fn read(path: &Path) -> Result<String, ExitCode> {
     std::fs::read_to_string(path).map_err(|e| {
-        eprintln!("error: cannot read {}: {e}", path.display());
+        eprintln!("error: cannot read {}: {}", path.display(), io_words(path, &e));
         ExitCode::from(2)
     })
+}
+
+/// An input/output error in the user's words.
+fn io_words(path: &Path, e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::NotFound => "there is no such file".into(),
+        ErrorKind::PermissionDenied => "permission denied".into(),
+        _ if path.is_dir() => "it is a folder, not a file".into(),
+        _ => e.to_string(),
+    }
 }
 
 fn compile(path: &Path, error_format: ErrorFormat) -> Result<tiao::ir::Program, ExitCode> {
@@ -518,28 +529,55 @@ fn source_check(policy: &Path, source: Option<&Path>) -> ExitCode {
     }
 }
 
-fn scenario_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    for p in paths {
-        if p.is_dir() {
-            scenario_files(&p, out);
-        } else if p.extension().is_some_and(|e| e == "json") {
-            out.push(p);
+/// The scenario files (`*.json`) under `dir`, in path order. A folder reached twice (a symbolic
+/// link back up the tree) is read once; entries that cannot be read are reported, not skipped.
+fn scenario_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
+    let mut seen = std::collections::HashSet::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let canonical = std::fs::canonicalize(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        if !seen.insert(canonical) {
+            continue;
         }
+        let entries = std::fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        let mut paths = Vec::new();
+        for e in entries {
+            paths.push(e.map_err(|e| format!("{}: {e}", dir.display()))?.path());
+        }
+        paths.sort();
+        let mut dirs = Vec::new();
+        for p in paths {
+            if p.is_dir() {
+                dirs.push(p);
+            } else if p.extension().is_some_and(|e| e == "json") {
+                out.push(p);
+            }
+        }
+        // depth first, in path order
+        stack.extend(dirs.into_iter().rev());
     }
+    out.sort();
+    Ok(())
 }
 
 fn coverage(policies: &[PathBuf], scenarios_dir: &Path, markdown: bool) -> ExitCode {
+    if !scenarios_dir.is_dir() {
+        eprintln!(
+            "error: the scenarios folder {} does not exist or is not a folder (give the folder of the scenario files with --scenarios)",
+            scenarios_dir.display()
+        );
+        return ExitCode::from(2);
+    }
     let mut files = Vec::new();
-    scenario_files(scenarios_dir, &mut files);
+    if let Err(e) = scenario_files(scenarios_dir, &mut files) {
+        eprintln!("error: cannot read the scenarios folder: {e}");
+        return ExitCode::from(2);
+    }
     let mut scenarios = Vec::new();
     for f in &files {
-        let Ok(text) = std::fs::read_to_string(f) else {
-            continue;
+        let text = match read(f) {
+            Ok(t) => t,
+            Err(code) => return code,
         };
         match tiao::scenario::parse(&text) {
             Ok(s) => {

@@ -23,7 +23,11 @@ pub struct Mismatch {
     pub message: String,
 }
 
-/// Apply the repairs in order; an error names the repair that found nothing to replace.
+/// How many bytes repairs may add beyond doubling the source (see [`apply_repairs`]).
+pub const MAX_REPAIR_GROWTH: usize = 64 * 1024;
+
+/// Apply the repairs in order; an error names the repair that found nothing to replace, or the
+/// one that would grow the text past twice the source's size (plus [`MAX_REPAIR_GROWTH`]).
 pub fn apply_repairs(doc: &Document, raw: &str) -> Result<String, Vec<Mismatch>> {
     let mut text = raw.replace("\r\n", "\n");
     let mut errors = Vec::new();
@@ -32,8 +36,33 @@ pub fn apply_repairs(doc: &Document, raw: &str) -> Result<String, Vec<Mismatch>>
             .iter()
             .flat_map(|a| a.repairs.iter().map(move |r| (a.number, r))),
     );
+    // repairs correct a page's noise: together they may not make the text much larger (a
+    // replacement that contains its own pattern, `"第" => "第第"`, doubles it each time)
+    let limit = raw.len().saturating_mul(2).saturating_add(MAX_REPAIR_GROWTH);
     for (article, r) in all {
-        if !text.contains(&r.from) {
+        if r.from.is_empty() {
+            errors.push(Mismatch {
+                article,
+                message: format!(
+                    "repair \"\" => {:?} ({}) has an empty FROM text, which would match between every two characters",
+                    r.to, r.reason
+                ),
+            });
+            continue;
+        }
+        let count = text.matches(r.from.as_str()).count();
+        let grown = (text.len() - count * r.from.len()).saturating_add(count.saturating_mul(r.to.len()));
+        if grown > limit {
+            errors.push(Mismatch {
+                article,
+                message: format!(
+                    "repair {:?} => {:?} ({}) would make the repaired text {grown} bytes long, more than twice the source's {} bytes (plus {MAX_REPAIR_GROWTH}); repairs correct a page's noise — check that the TO text does not repeat the FROM text",
+                    r.from, r.to, r.reason, raw.len()
+                ),
+            });
+            break;
+        }
+        if count == 0 {
             errors.push(Mismatch {
                 article,
                 message: format!(

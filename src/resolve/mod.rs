@@ -20,6 +20,7 @@ use crate::ir::{BUILTINS, Citation, Origin};
 use crate::source::Span;
 use crate::syntax::ast::{self, Expr, ExprKind, MetaField, Module, RuleKind, TopItem};
 use std::collections::{BTreeMap, HashMap};
+use std::cmp::Ordering;
 
 /// What a name refers to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -197,6 +198,28 @@ pub enum ResolveError {
     KnownRemoved {
         span: Span,
     },
+    /// A metadata field that holds one value, given twice.
+    DuplicateMetadata {
+        field: &'static str,
+        first: Span,
+        second: Span,
+    },
+    /// An in-force period that ends before it starts, or lasts no time.
+    EmptyInForce {
+        span: Span,
+        why: String,
+    },
+    /// `between A and B after …` where B comes before A (or equals it).
+    WindowReversed {
+        span: Span,
+        from: String,
+        to: String,
+        empty: bool,
+    },
+    /// `within 0… after …`.
+    ZeroPeriod {
+        span: Span,
+    },
 }
 
 pub const LEVELS: [&str; 5] = [
@@ -326,6 +349,22 @@ impl ResolveError {
             BoundsOnKnownDate { span } => Diagnostic::error("E0121", "bounds are given for an issue date that is known")
                 .with_label(*span, "bounds on a known date")
                 .with_help("bounds belong to `issued unknown`; a known date needs none"),
+            DuplicateMetadata { field, first, second } => Diagnostic::error("E0123", format!("`{field}` is given twice"))
+                .with_label(*second, "given again here")
+                .with_label(*first, "first given here")
+                .with_help(format!("a policy has one `{field}`: keep the one the text supports and delete the other")),
+            EmptyInForce { span, why } => Diagnostic::error("E0124", format!("the in-force period is empty: {why}"))
+                .with_label(*span, "no day is in force")
+                .with_help("check the dates against the document's in-force article: `in_force from 2022-06-21 until 2024-06-30` or `in_force from issued for 3年`"),
+            WindowReversed { span, from, to, empty: false } => Diagnostic::error("E0125", format!("the window closes ({to}) before it opens ({from})"))
+                .with_label(*span, "reversed window")
+                .with_help(format!("write the earlier bound first: `between {to} and {from} after …`")),
+            WindowReversed { span, from, .. } => Diagnostic::warning("W0104", format!("the window opens and closes at {from}: it is a single day"))
+                .with_label(*span, "a window of one day")
+                .with_help(format!("if the text means one time limit, write `within {from} after …`; otherwise check the bounds against the text")),
+            ZeroPeriod { span } => Diagnostic::warning("W0105", "a period of zero: the duty falls due on the day of its trigger")
+                .with_label(*span, "zero")
+                .with_help("check the number against the text; a duty due on a given day is written `by DATE`"),
             KnownRemoved { span } => Diagnostic::error("E0122", "`known(…)` is not part of the language: the absence of a fact is never read as a fact")
                 .with_label(*span, "`known` here")
                 .with_help("for an event write `happened(contract_filed_on)` (unknown while the date is not given; `false` in the facts says it has not happened); for the consequence of a duty write `contract_filing is outstanding` (or overdue, late, breached, done, met)"),
@@ -526,7 +565,42 @@ impl<'a> Resolver<'a> {
     fn metadata(&mut self, h: &'a ast::PolicyHeader) {
         let mut has_title = false;
         let mut has_in_force = false;
+        let mut given: Vec<(&'static str, Span)> = Vec::new();
+        let mut issued_on = None;
         for f in &h.fields {
+            if let MetaField::Issued { date: Some(d), .. } = f {
+                issued_on = Some(*d);
+            }
+        }
+        for f in &h.fields {
+            if let Some((field, span)) = single_valued(f) {
+                match given.iter().find(|(g, _)| *g == field) {
+                    Some((_, first)) => self.errors.push(ResolveError::DuplicateMetadata {
+                        field,
+                        first: *first,
+                        second: span,
+                    }),
+                    None => given.push((field, span)),
+                }
+            }
+            if let MetaField::InForce { from, end, span, .. } = f {
+                let start = match from {
+                    ast::InForceStart::Date(d) => Some(*d),
+                    ast::InForceStart::Issued => issued_on,
+                };
+                let why = match end {
+                    Some(ast::InForceEnd::Until(u)) => start
+                        .filter(|s| u < s)
+                        .map(|s| format!("it ends on {u}, before it starts on {s}")),
+                    Some(ast::InForceEnd::For(p)) if p.amount == 0 => {
+                        Some(format!("it lasts {}", crate::value::Value::Duration(*p)))
+                    }
+                    _ => None,
+                };
+                if let Some(why) = why {
+                    self.errors.push(ResolveError::EmptyInForce { span: *span, why });
+                }
+            }
             match f {
                 MetaField::Title(_) => has_title = true,
                 MetaField::InForce { article, .. } => {
@@ -816,12 +890,30 @@ impl<'a> Resolver<'a> {
                     }
                     match deadline.as_ref() {
                         ast::Deadline::Within { period, after, .. } => {
+                            if let ast::ExprKind::Duration(p) = &period.kind {
+                                if p.amount == 0 {
+                                    self.errors.push(ResolveError::ZeroPeriod { span: period.span });
+                                }
+                            }
                             self.expr(period);
                             self.expr(after);
                         }
                         ast::Deadline::Between {
                             from, to, after, ..
                         } => {
+                            if let (ast::ExprKind::Duration(a), ast::ExprKind::Duration(b)) =
+                                (&from.kind, &to.kind)
+                            {
+                                let order = crate::value::period_cmp(*a, *b);
+                                if matches!(order, Some(Ordering::Greater | Ordering::Equal)) {
+                                    self.errors.push(ResolveError::WindowReversed {
+                                        span: from.span.to(to.span),
+                                        from: crate::value::Value::Duration(*a).to_string(),
+                                        to: crate::value::Value::Duration(*b).to_string(),
+                                        empty: order == Some(Ordering::Equal),
+                                    });
+                                }
+                            }
                             self.expr(from);
                             self.expr(to);
                             self.expr(after);
@@ -1003,4 +1095,20 @@ pub fn item_label(text: &str) -> Option<String> {
         }
     }
     None
+}
+
+/// The name and place of a metadata field that holds one value (`replaces` and `based_on` may
+/// be repeated; an unknown field is reported on its own).
+fn single_valued(f: &MetaField) -> Option<(&'static str, Span)> {
+    Some(match f {
+        MetaField::Title(s) => ("title", s.span),
+        MetaField::Number(s) => ("number", s.span),
+        MetaField::Issuer(s) => ("issuer", s.span),
+        MetaField::Jurisdiction { name, .. } => ("jurisdiction", name.span),
+        MetaField::Issued { span, .. } => ("issued", *span),
+        MetaField::Transitional { span, .. } => ("transitional", *span),
+        MetaField::InForce { span, .. } => ("in_force", *span),
+        MetaField::Script(s) => ("script", s.span),
+        MetaField::Replaces(_) | MetaField::BasedOn(_) | MetaField::Unknown { .. } => return None,
+    })
 }

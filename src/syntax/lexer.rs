@@ -20,7 +20,7 @@ enum Raw {
     Whitespace,
     #[regex(r"//[^\n]*", allow_greedy = true)]
     Comment,
-    #[regex(r#""([^"\\]|\\.)*""#)]
+    #[regex(r#""([^"\\\r\n]|\\[^\r\n])*""#)]
     String,
     #[regex(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}")]
     Date,
@@ -104,6 +104,14 @@ enum Raw {
     Punct,
 }
 
+/// The language's keywords: words that cannot be used as names.
+pub const KEYWORDS: &[&str] = &["policy", "chapter", "article", "para", "item", "define", "exception", "reason", "obligation", "for", "when", "within", "between", "after", "by", "and", "or", "not", "if", "then", "else", "true", "false", "in", "descriptive", "note", "repair", "because", "concept", "fact", "enum", "record", "set", "of", "unknown", "default", "every", "year", "from", "until", "is", "each", "regardless", "scope"];
+
+/// Whether `word` is one of the language's keywords (it cannot be used as a name).
+pub fn is_keyword(word: &str) -> bool {
+    KEYWORDS.contains(&word)
+}
+
 /// What a token is, for highlighting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -165,4 +173,23 @@ pub fn tokens(text: &str) -> Vec<Token> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_keyword_list_is_what_the_lexer_treats_as_keywords() {
+        for k in KEYWORDS {
+            let mut lexer = Raw::lexer(k);
+            assert_eq!(lexer.next(), Some(Ok(Raw::Keyword)), "{k}");
+            assert_eq!(lexer.next(), None, "{k}");
+        }
+        // every token of the `Keyword` variant is in the list
+        let source = include_str!("lexer.rs");
+        let start = source.find("#[token(\"policy\")]").unwrap_or(0);
+        let end = source[start..].find("Keyword,").map_or(start, |e| start + e);
+        assert_eq!(source[start..end].matches("#[token(").count(), KEYWORDS.len());
+    }
 }

@@ -89,9 +89,21 @@ pub enum SyntaxError {
     ChineseQuotes {
         span: Span,
     },
+    /// A `)` or `}` with no bracket of its kind open before it.
+    StrayCloser {
+        span: Span,
+        close: char,
+    },
     /// An expression nested deeper than the limit.
     TooDeep {
         span: Span,
+        limit: usize,
+    },
+    /// A chain of one operator (`a or b or …`) longer than the depth limit allows.
+    TooLong {
+        span: Span,
+        terms: usize,
+        op: &'static str,
         limit: usize,
     },
     /// The parse tree lacks a part the grammar guarantees: a defect of tiao, not of the file.
@@ -133,7 +145,26 @@ impl SyntaxError {
                     d = d.with_label(*o, "the bracket opened here is not closed");
                 }
                 let names_expected = expected.iter().any(|e| e == "a name");
-                if !names_expected
+                let keyword = found
+                    .as_deref()
+                    .is_some_and(|f| lexer::is_keyword(f));
+                if names_expected && keyword {
+                    d = d.with_help(format!(
+                        "`{}` is a word of the language and cannot name a fact or concept; choose another name, e.g. `{}_`",
+                        found.as_deref().unwrap_or_default(),
+                        found.as_deref().unwrap_or_default()
+                    ));
+                } else if let Some(k) = found
+                    .as_deref()
+                    .filter(|f| f.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+                    .and_then(|f| crate::diagnostic::did_you_mean(f, lexer::KEYWORDS.iter().copied()))
+                    .filter(|k| Some(*k) != found.as_deref())
+                {
+                    d = d.with_help(format!(
+                        "`{}` is not a word of the language; did you mean `{k}`?",
+                        found.as_deref().unwrap_or_default()
+                    ));
+                } else if !names_expected
                     && found.as_deref().is_some_and(|f| {
                         f.chars()
                             .next()
@@ -141,6 +172,10 @@ impl SyntaxError {
                     })
                 {
                     d = d.with_help("Chinese text belongs inside quotes (`para \"…\"`); a unit is written against its number (`5个工作日`, `20万元`)");
+                } else if found.as_deref() == Some("=") {
+                    d = d.with_help("`define NAME = VALUE` takes one `=`; inside the value, `==` compares two values");
+                } else if found.as_deref() == Some(",") {
+                    d = d.with_help("a rule ends with its value; `,` separates only the members of a set `{a, b}` and the arguments of a call `max(a, b)`");
                 } else if expected.iter().any(|e| e == "`=`") {
                     d = d.with_help("a definition reads `define NAME = VALUE [when CONDITION]`");
                 } else if expected.iter().any(|e| e == "`:`") {
@@ -226,6 +261,18 @@ impl SyntaxError {
             )
             .with_label(*span, "too deep from here")
             .with_help("split it: name a part as a concept of its own (`concept part: bool`) and use the name"),
+            SyntaxError::StrayCloser { span, close } => {
+                let open = if *close == ')' { '(' } else { '{' };
+                Diagnostic::error("E0001", format!("syntax error: this `{close}` closes no `{open}`"))
+                    .with_label(*span, format!("no `{open}` is open here"))
+                    .with_help(format!("delete it, or add the `{open}` it should close"))
+            }
+            SyntaxError::TooLong { span, terms, op, limit } => Diagnostic::error(
+                "E0010",
+                format!("this chain of `{op}` has {terms} terms, more than the {limit} an expression may have"),
+            )
+            .with_label(*span, "this chain")
+            .with_help("split it: define parts as concepts of their own (`concept part_a: bool`, `define part_a = …`) and join the names"),
             SyntaxError::DutyTestOnExpression { span } => {
                 Diagnostic::error("E0009", "`is …` tests a duty, written by its name")
                     .with_label(*span, "not the name of an obligation")

@@ -94,13 +94,34 @@ fn pest_error(file: FileId, text: &str, e: pest::error::Error<Rule>) -> SyntaxEr
         .filter(|t| ["=", ":", "{", "}", "(", ")", ",", "=>"].contains(&t.as_str()))
         .cloned()
         .collect();
-    let mut expected: Vec<String> = if !punctuation.is_empty() && punctuation.len() <= 2 {
+    // a bracket that could open here (a call, a set) begins a value: name the value instead
+    let punctuation: Vec<String> = punctuation
+        .into_iter()
+        .filter(|t| t != "(" && t != "{")
+        .collect();
+    let found_closer = found
+        .as_deref()
+        .and_then(|f| f.chars().next().filter(|c| *c == ')' || *c == '}'));
+    // a closing bracket with nothing open to close
+    if let Some(close) = found_closer {
+        let open = if close == ')' { '(' } else { '{' };
+        if unclosed_opener(text, &toks, pos, open).is_none() {
+            return SyntaxError::StrayCloser { span, close };
+        }
+    }
+    // the word that completes a construct begun before (`if … then … else`, `within … after`)
+    let completion = ["then", "else", "after"]
+        .into_iter()
+        .find(|k| literals.iter().any(|t| t == k));
+    let mut expected: Vec<String> = if let Some(k) = completion {
+        vec![format!("`{k}`")]
+    } else if !punctuation.is_empty() && punctuation.len() <= 2 {
         let mut v: Vec<String> = punctuation.iter().map(|t| format!("`{t}`")).collect();
         // a keyword that may also stand here (`of` before the `:` of an obligation)
         v.extend(
             literals
                 .iter()
-                .filter(|t| ["of", "for", "when", "after"].contains(&t.as_str()))
+                .filter(|t| ["of", "for", "when"].contains(&t.as_str()))
                 .map(|t| format!("`{t}`")),
         );
         v
@@ -113,10 +134,18 @@ fn pest_error(file: FileId, text: &str, e: pest::error::Error<Rule>) -> SyntaxEr
     };
     expected.sort();
     expected.dedup();
-    // a closing bracket expected: name the bracket it would close
+    // a closing bracket expected where the file ends, another bracket closes or a new article
+    // begins: name the bracket left open
+    let runs_on = match found.as_deref() {
+        None => true,
+        Some(f) => {
+            found_closer.is_some() || ["article", "chapter", "policy"].contains(&f)
+        }
+    };
     let opener = punctuation
         .iter()
         .find(|t| *t == ")" || *t == "}")
+        .filter(|_| runs_on)
         .and_then(|close| unclosed_opener(text, &toks, pos, if close == ")" { '(' } else { '{' }))
         .map(|at| Span::new(file, at, at + 1));
     SyntaxError::Unexpected {
@@ -170,7 +199,7 @@ fn describe_rule(r: Rule) -> Option<&'static str> {
         | Rule::add_expr
         | Rule::mul_expr
         | Rule::unary
-        | Rule::postfix => "an expression",
+        | Rule::postfix => "a value (a name, a number, an amount such as 20万元, …)",
         Rule::cmp_op => "a comparison (==, <, >=, …)",
         Rule::add_op | Rule::mul_op => "an operator",
         Rule::k_and => "`and`",
@@ -1069,6 +1098,23 @@ impl Builder {
         }
     }
 
+    /// Whether a chain of `ops` operators fits under the depth limit here: each operator of
+    /// `a or b or c` is one level of the tree every later phase walks. Reports the chain once.
+    fn room(&mut self, ops: usize, span: Span, op: &'static str) -> bool {
+        if self.depth + ops < MAX_EXPR_DEPTH {
+            return true;
+        }
+        if !self.errors.iter().any(|e| matches!(e, SyntaxError::TooLong { .. })) {
+            self.errors.push(SyntaxError::TooLong {
+                span,
+                terms: ops + 1,
+                op,
+                limit: MAX_EXPR_DEPTH,
+            });
+        }
+        false
+    }
+
     fn expr(&mut self, p: P) -> Expr {
         let span = self.span(&p);
         if self.depth >= MAX_EXPR_DEPTH {
@@ -1103,9 +1149,18 @@ impl Builder {
                 } else {
                     BinOp::And
                 };
-                let mut it = p
+                let terms: Vec<P> = p
                     .into_inner()
-                    .filter(|x| !matches!(x.as_rule(), Rule::k_or | Rule::k_and));
+                    .filter(|x| !matches!(x.as_rule(), Rule::k_or | Rule::k_and))
+                    .collect();
+                let word = if op == BinOp::Or { "or" } else { "and" };
+                if !self.room(terms.len().saturating_sub(1), span, word) {
+                    return Expr {
+                        kind: ExprKind::Bool(false),
+                        span,
+                    };
+                }
+                let mut it = terms.into_iter();
                 let first = it.next();
                 let mut acc = match first {
                     Some(f) => self.expr(f),
@@ -1224,6 +1279,13 @@ impl Builder {
                 }
             }
             Rule::add_expr | Rule::mul_expr => {
+                let word = if p.as_rule() == Rule::add_expr { "+ or -" } else { "* or /" };
+                if !self.room(p.clone().into_inner().count() / 2, span, word) {
+                    return Expr {
+                        kind: ExprKind::Bool(false),
+                        span,
+                    };
+                }
                 let mut it = p.into_inner();
                 let Some(first) = it.next() else {
                     return self.missing(span);
@@ -1248,6 +1310,12 @@ impl Builder {
             Rule::unary => {
                 let parts: Vec<P> = p.into_inner().collect();
                 let negs = parts.iter().filter(|x| x.as_rule() == Rule::neg).count();
+                if !self.room(negs, span, "-") {
+                    return Expr {
+                        kind: ExprKind::Bool(false),
+                        span,
+                    };
+                }
                 let Some(last) = parts.into_iter().last() else {
                     return self.missing(span);
                 };

@@ -5,7 +5,9 @@
 //! - a text whose closing quote is missing (texts stay on one line: write `\n` for a break);
 //! - an invisible character outside a text (U+200B ZERO WIDTH SPACE and its kin), named;
 //! - full-width punctuation or digits (`：`, `（`, `５`) and Chinese quotation marks (`“…”`)
-//!   outside a text, with the ASCII character to write instead.
+//!   outside a text, with the ASCII character to write instead;
+//! - nesting deeper than [`MAX_EXPR_DEPTH`](super::MAX_EXPR_DEPTH) (open brackets, open `if`s
+//!   and a run of `not`s), found before the recursive grammar would descend that far.
 //!
 //! Accepted: `obligation contract_filing: contract_filed_on within 5个工作日 after contract_signed_on`.
 //! Rejected: `obligation contract_filing：…` (E0013, U+FF1A FULLWIDTH COLON: write `:`).
@@ -139,6 +141,7 @@ pub fn scan(file: FileId, text: &str, limit: usize) -> Vec<SyntaxError> {
     let mut out = Vec::new();
     // the end of a text quoted with Chinese quotation marks, reported once as a whole
     let mut skip_until = 0;
+    let mut nesting = Nesting::default();
     for t in tokens(text) {
         if out.len() >= limit {
             break;
@@ -147,6 +150,13 @@ pub fn scan(file: FileId, text: &str, limit: usize) -> Vec<SyntaxError> {
             continue;
         }
         let slice = &text[t.span.clone()];
+        if nesting.step(t.kind, slice) > super::MAX_EXPR_DEPTH && !nesting.reported {
+            nesting.reported = true;
+            out.push(SyntaxError::TooDeep {
+                span: Span::new(file, t.span.start, t.span.end),
+                limit: super::MAX_EXPR_DEPTH,
+            });
+        }
         match t.kind {
             TokenKind::Error => {
                 let mut offset = t.span.start;
@@ -215,4 +225,42 @@ pub fn scan(file: FileId, text: &str, limit: usize) -> Vec<SyntaxError> {
         }
     }
     out
+}
+
+/// How deep the grammar will have to descend at a token: open brackets and blocks, `if`s not yet
+/// closed by their `else`, and the current run of `not`s. An over-estimate is harmless (laws nest
+/// a handful of levels); what matters is that it is computed without recursion.
+#[derive(Default)]
+struct Nesting {
+    brackets: usize,
+    open_ifs: usize,
+    nots: usize,
+    reported: bool,
+}
+
+impl Nesting {
+    fn step(&mut self, kind: TokenKind, slice: &str) -> usize {
+        match (kind, slice) {
+            (TokenKind::Whitespace | TokenKind::Comment, _) => {}
+            (TokenKind::Punct, "(" | "{") => {
+                self.brackets += 1;
+                self.nots = 0;
+            }
+            (TokenKind::Punct, ")" | "}") => {
+                self.brackets = self.brackets.saturating_sub(1);
+                self.nots = 0;
+            }
+            (TokenKind::Keyword, "if") => {
+                self.open_ifs += 1;
+                self.nots = 0;
+            }
+            (TokenKind::Keyword, "else") => {
+                self.open_ifs = self.open_ifs.saturating_sub(1);
+                self.nots = 0;
+            }
+            (TokenKind::Keyword, "not") => self.nots += 1,
+            _ => self.nots = 0,
+        }
+        self.brackets + self.open_ifs + self.nots
+    }
 }
