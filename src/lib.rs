@@ -125,11 +125,16 @@ fn compile_with(name: &str, text: &str, conflicts: bool) -> Compiled {
         };
     }
     match check::check_with(&resolved, &sources, conflicts) {
-        Ok(program) => Compiled {
-            sources,
-            program: Some(program),
-            diagnostics,
-        },
+        Ok(program) => {
+            if conflicts {
+                diagnostics.extend(check::conflict::not_compared_warnings(&program));
+            }
+            Compiled {
+                sources,
+                program: Some(program),
+                diagnostics,
+            }
+        }
         Err(errors) => {
             diagnostics.extend(errors.iter().map(check::CheckError::diagnostic));
             Compiled {

@@ -182,10 +182,49 @@ pub struct StaticConflict {
     pub witness: Vec<(FactId, Value)>,
 }
 
-/// Every statically provable conflict of the program.
+/// How many pairs of rules the static check compares in one program, at most. Comparing is
+/// quadratic in a concept's rules: a concept whose pairs do not fit in what is left is not
+/// compared (its conflicts are still found when evaluation meets them), and the drafter is told.
+pub const MAX_CONFLICT_PAIRS: usize = 500_000;
+
+/// Which concepts the static check compares: in order, each whose pairs of rules fit in the
+/// budget left.
+fn compared(p: &Program) -> Vec<bool> {
+    let mut left = MAX_CONFLICT_PAIRS;
+    p.concepts
+        .iter()
+        .map(|c| {
+            let k = c.rules.len();
+            let pairs = k.saturating_mul(k.saturating_sub(1)) / 2;
+            if pairs <= left {
+                left -= pairs;
+                true
+            } else {
+                false
+            }
+        })
+        .collect()
+}
+
+/// The concepts (indices) whose rules are too many to compare within [`MAX_CONFLICT_PAIRS`].
+pub fn not_compared(p: &Program) -> Vec<usize> {
+    compared(p)
+        .into_iter()
+        .enumerate()
+        .filter(|(_, c)| !c)
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// Every statically provable conflict of the program (among the concepts compared, see
+/// [`MAX_CONFLICT_PAIRS`]).
 pub fn static_conflicts(p: &Program) -> Vec<StaticConflict> {
     let mut out = Vec::new();
+    let compared = compared(p);
     for (ci, c) in p.concepts.iter().enumerate() {
+        if !compared.get(ci).copied().unwrap_or(false) {
+            continue;
+        }
         for (i, a) in c.rules.iter().enumerate() {
             for (j, b) in c.rules.iter().enumerate().skip(i + 1) {
                 if a.exception != b.exception {
@@ -250,6 +289,29 @@ pub(super) fn conflict_errors(p: &Program) -> Vec<CheckError> {
                 second_article: b.cite.article,
                 witness,
             }
+        })
+        .collect()
+}
+
+/// A warning for each concept the static check did not compare (too many rules).
+pub fn not_compared_warnings(p: &Program) -> Vec<crate::diagnostic::Diagnostic> {
+    not_compared(p)
+        .into_iter()
+        .map(|ci| {
+            let c = &p.concepts[ci];
+            let span = c.rules.first().map_or(c.span, |r| r.span);
+            crate::diagnostic::Diagnostic::warning(
+                "W0201",
+                format!(
+                    "`{}` has {} rules: too many to compare every pair for conflicts",
+                    c.name,
+                    c.rules.len()
+                ),
+            )
+            .with_label(span, "its first rule")
+            .with_help(format!(
+                "the check compares at most {MAX_CONFLICT_PAIRS} pairs of rules in a policy; a conflict among these rules is still reported when an evaluation meets it"
+            ))
         })
         .collect()
 }

@@ -98,15 +98,15 @@ pub(super) fn document(r: &Resolved) -> ir::Document {
             MetaField::Unknown { .. } => {}
         }
     }
+    let mut rules_of: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
+    for p in &r.rules {
+        *rules_of.entry(p.cite.article).or_default() += 1;
+    }
     let articles: Vec<ir::Article> = r
         .articles
         .iter()
         .map(|a| {
-            let rule_count = r
-                .rules
-                .iter()
-                .filter(|p| p.cite.article == a.number)
-                .count()
+            let rule_count = rules_of.get(&a.number).copied().unwrap_or(0)
                 + usize::from(meta.in_force_article == Some(a.number));
             ir::Article {
                 number: a.number,

@@ -15,7 +15,7 @@
 //! define supervision_required = total_investment >= 15%
 //! ```
 
-mod conflict;
+pub mod conflict;
 
 pub use conflict::{StaticConflict, static_conflicts};
 mod document;
@@ -783,7 +783,9 @@ impl<'r, 'a> Checker<'r, 'a> {
                     return Some(cyc);
                 }
                 if state[j] == 0 {
-                    if let Some(c) = dfs(j, deps, state, stack) {
+                    if let Some(c) =
+                        stacker::maybe_grow(64 * 1024, 1024 * 1024, || dfs(j, deps, state, stack))
+                    {
                         return Some(c);
                     }
                 }

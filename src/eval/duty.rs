@@ -306,7 +306,7 @@ impl Evaluator<'_> {
         if self.duties[o.0 as usize].is_none() {
             let mut out = Vec::new();
             for ri in 0..self.p.obligation(o).rules.len() {
-                out.extend(self.rule_results(o, ri));
+                out.extend(super::grow(|| self.rule_results(o, ri)));
             }
             self.duties[o.0 as usize] = Some(out);
         }

@@ -167,7 +167,10 @@ impl Evaluator<'_> {
                 Known(v) => Known(match (k, v) {
                     (NumKind::Int, Value::Int(i)) => Value::Int(
                         i.checked_neg()
-                            .ok_or(EvalError::Overflow { at: at.clone() })?,
+                            .ok_or(EvalError::Overflow {
+                                at: at.clone(),
+                                operation: format!("-({i})"),
+                            })?,
                     ),
                     (k, v) => match dec(&v) {
                         Some(d) => rewrap(*k, -d),
@@ -458,7 +461,10 @@ fn min_max_dates(b: Builtin, x: &Tri, y: &Tri) -> Tri {
 }
 
 fn arith(op: ArithOp, l: &Value, r: &Value, at: &RuleRef) -> Result<Value, EvalError> {
-    let overflow = || EvalError::Overflow { at: at.clone() };
+    let overflow = || EvalError::Overflow {
+        at: at.clone(),
+        operation: format!("{l} {} {r}", op.symbol()),
+    };
     let zero = || EvalError::DivisionByZero { at: at.clone() };
     let wrong = || internal(at, "an arithmetic operand of the wrong kind");
     let d = |v: &Value| dec(v).ok_or_else(wrong);

@@ -225,8 +225,11 @@ pub enum EvalError {
     DivisionByZero {
         at: RuleRef,
     },
+    /// A result beyond the 28 significant digits of an exact decimal; `operation` shows the
+    /// operands (`9000000000000000000000000000元 + 1000000000元`).
     Overflow {
         at: RuleRef,
+        operation: String,
     },
     BadDate {
         at: RuleRef,
@@ -258,8 +261,8 @@ impl EvalError {
         match self {
             EvalError::Calendar(e) => e.to_string(),
             EvalError::DivisionByZero { at } => format!("division by zero in `{}`", rule(at)),
-            EvalError::Overflow { at } => format!(
-                "an amount is too large to compute exactly (more than 28 digits) in `{}`",
+            EvalError::Overflow { at, operation } => format!(
+                "{operation} is too large to compute exactly (more than 28 digits) in `{}`",
                 rule(at)
             ),
             EvalError::BadDate { at } => format!("no such date in `{}`", rule(at)),
@@ -514,7 +517,9 @@ impl<'a> Evaluator<'a> {
     /// The result of a concept, computed once.
     fn concept(&mut self, id: ConceptId) -> &ConceptResult {
         if self.memo[id.0 as usize].is_none() {
-            let result = self.compute_concept(id);
+            // concepts may depend on each other in long chains (a generated policy): each step
+            // gets more stack when it runs low, so depth is bounded by memory, not by the stack
+            let result = grow(|| self.compute_concept(id));
             self.memo[id.0 as usize] = Some(result);
         }
         match &self.memo[id.0 as usize] {
@@ -831,4 +836,10 @@ pub fn transitional(p: &Program) -> Transitional {
 /// The id of a rule as a verdict names it: `xinzhou/7/technical_review_required/1`.
 pub fn rule_key(p: &Program, id: &RuleId) -> String {
     format!("{}/{id}", p.document.meta.id)
+}
+
+/// Run `f` with at least 256 KiB of stack left, growing the stack on the heap (4 MiB at a time)
+/// when less is left: evaluation recurses once per dependency between concepts and duties.
+pub(crate) fn grow<R>(f: impl FnOnce() -> R) -> R {
+    stacker::maybe_grow(256 * 1024, 4 * 1024 * 1024, f)
 }

@@ -198,6 +198,12 @@ pub enum ResolveError {
     KnownRemoved {
         span: Span,
     },
+    /// More articles or rules than one policy may hold.
+    TooMany {
+        what: &'static str,
+        limit: usize,
+        span: Span,
+    },
     /// A metadata field that holds one value, given twice.
     DuplicateMetadata {
         field: &'static str,
@@ -349,6 +355,9 @@ impl ResolveError {
             BoundsOnKnownDate { span } => Diagnostic::error("E0121", "bounds are given for an issue date that is known")
                 .with_label(*span, "bounds on a known date")
                 .with_help("bounds belong to `issued unknown`; a known date needs none"),
+            TooMany { what, limit, span } => Diagnostic::error("E0126", format!("this policy has more than {limit} {what}"))
+                .with_label(*span, format!("the {}th of its {what}", limit + 1))
+                .with_help("one policy file encodes one document; split a generated file into several policies"),
             DuplicateMetadata { field, first, second } => Diagnostic::error("E0123", format!("`{field}` is given twice"))
                 .with_label(*second, "given again here")
                 .with_label(*first, "first given here")
@@ -394,12 +403,30 @@ pub fn resolve<'a>(stdlib: &'a [Module], policy: &'a Module) -> (Resolved<'a>, V
         in_force_article: None,
         errors: Vec::new(),
         first_span: HashMap::new(),
+        suggestions: std::cell::Cell::new(0),
     };
     for m in stdlib {
         r.declare_module(m, Origin::Stdlib);
     }
     r.declare_module(policy, Origin::Local);
     r.structure(policy);
+    if let Some(a) = r.out.articles.get(MAX_ARTICLES) {
+        r.errors.push(ResolveError::TooMany {
+            what: "articles",
+            limit: MAX_ARTICLES,
+            span: Span {
+                end: a.number_span.end,
+                ..a.span
+            },
+        });
+    }
+    if let Some(p) = r.out.rules.get(MAX_RULES) {
+        r.errors.push(ResolveError::TooMany {
+            what: "rules",
+            limit: MAX_RULES,
+            span: p.rule.span,
+        });
+    }
     if let Some((n, span)) = r.in_force_article {
         if !r.out.articles.iter().any(|a| a.number == n) {
             r.errors
@@ -411,13 +438,24 @@ pub fn resolve<'a>(stdlib: &'a [Module], policy: &'a Module) -> (Resolved<'a>, V
     (out, errors)
 }
 
+/// The most articles one policy may hold (the longest Chinese code, 《民法典》, has 1260).
+pub const MAX_ARTICLES: usize = 10_000;
+
+/// The most rules one policy may hold.
+pub const MAX_RULES: usize = 200_000;
+
 struct Resolver<'a> {
     out: Resolved<'a>,
     /// The article the policy block names as stating the in-force period.
     in_force_article: Option<(u32, Span)>,
     errors: Vec<ResolveError>,
     first_span: HashMap<String, Span>,
+    /// How many "did you mean" hints were computed.
+    suggestions: std::cell::Cell<usize>,
 }
+
+/// How many unknown names get a "did you mean" hint.
+pub const MAX_SUGGESTIONS: usize = 200;
 
 impl<'a> Resolver<'a> {
     fn declare(&mut self, name: &ast::Ident, sym: Symbol) -> bool {
@@ -807,7 +845,14 @@ impl<'a> Resolver<'a> {
         self.out.names.get(name).copied()
     }
 
+    /// The declared name closest to `name`, for a "did you mean" hint. Only the first
+    /// [`MAX_SUGGESTIONS`] unknown names get one: each costs a comparison with every name, and
+    /// only the first diagnostics are shown anyway.
     fn suggest(&self, name: &str, pred: impl Fn(Symbol) -> bool) -> Option<String> {
+        if self.suggestions.get() >= MAX_SUGGESTIONS {
+            return None;
+        }
+        self.suggestions.set(self.suggestions.get() + 1);
         let candidates: Vec<&str> = self
             .out
             .names
@@ -975,16 +1020,23 @@ impl<'a> Resolver<'a> {
                             .collect(),
                     }),
                     None => {
-                        let mut cands: Vec<&str> = self
-                            .out
-                            .names
-                            .iter()
-                            .filter(|(_, s)| matches!(s, Symbol::Fact(_) | Symbol::Concept(_)))
-                            .map(|(n, _)| n.as_str())
-                            .chain(self.out.variants.keys().map(String::as_str))
-                            .collect();
-                        cands.sort();
-                        let suggestion = did_you_mean(&id.name, cands).map(str::to_string);
+                        let suggestion = if self.suggestions.get() < MAX_SUGGESTIONS {
+                            self.suggestions.set(self.suggestions.get() + 1);
+                            let mut cands: Vec<&str> = self
+                                .out
+                                .names
+                                .iter()
+                                .filter(|(_, s)| {
+                                    matches!(s, Symbol::Fact(_) | Symbol::Concept(_))
+                                })
+                                .map(|(n, _)| n.as_str())
+                                .chain(self.out.variants.keys().map(String::as_str))
+                                .collect();
+                            cands.sort();
+                            did_you_mean(&id.name, cands).map(str::to_string)
+                        } else {
+                            None
+                        };
                         self.errors.push(ResolveError::UnknownName {
                             name: id.name.clone(),
                             span: id.span,
