@@ -21,89 +21,116 @@
 use crate::calendar::Calendar;
 use crate::eval::{self, verdict};
 use crate::ir::Program;
-use chrono::NaiveDate;
-use serde::Deserialize;
+use crate::json::{self, Json, Member, Node, Pos};
+use crate::value::shown;
 use serde_json::Value as J;
 use std::collections::BTreeMap;
+use std::fmt;
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// A scenario file: the policy it tests and its cases.
+#[derive(Debug, Clone)]
 pub struct ScenarioFile {
     pub policy: String,
-    #[serde(default)]
     pub description: Option<String>,
     pub cases: Vec<Case>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// One case: a project's facts, the evaluation date and what the verdict must say.
+#[derive(Debug, Clone)]
 pub struct Case {
     pub name: String,
     pub as_of: String,
-    #[serde(default)]
-    pub facts: serde_json::Map<String, J>,
-    #[serde(default)]
+    /// The case's `facts` object as written, with the place of every key in the scenario file
+    /// (an empty object when the case gives none), so that a bad fact is reported where it is.
+    pub facts: Node,
     pub expect: BTreeMap<String, ExpectConcept>,
-    #[serde(default)]
     pub obligations: BTreeMap<String, ExpectObligation>,
+    /// Where the case starts in the scenario file.
+    pub at: Pos,
 }
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone)]
 pub struct ExpectConcept {
     pub value: J,
     /// The article the expected value follows from (`第七条`), required: a test cites the law.
     pub article: String,
     /// For a reasons concept: whether some reason holds (`true`, `false`, `null` for unknown).
-    #[serde(default, deserialize_with = "present")]
+    /// `Some(null)` when written `"holds": null`, `None` when not written.
     pub holds: Option<J>,
     /// `false` (not applicable) or `null` (unknown whether the policy applies).
-    #[serde(default, deserialize_with = "present")]
     pub applies: Option<J>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone)]
 pub struct ExpectObligation {
     /// `met`, `late`, `pending`, `overdue`, `not_triggered`, `unknown`, or `error` for a deadline
     /// that cannot be computed (the verdict carries an `error`).
     pub status: String,
     /// For a yearly duty: which year's instance.
-    #[serde(default)]
     pub year: Option<i32>,
     /// For a duty per event: which event's instance (1 = the earliest).
-    #[serde(default)]
     pub event: Option<usize>,
-    #[serde(default)]
     pub due: Option<String>,
-    #[serde(default)]
     pub due_not_before: Option<String>,
-    #[serde(default)]
     pub earliest: Option<String>,
     /// For an unknown status: the statuses still possible, in any order.
-    #[serde(default)]
     pub possible: Option<Vec<String>>,
     /// `in_force`, `before_in_force`, `after_expiry`, `transitional` or `unknown`.
-    #[serde(default)]
     pub time: Option<String>,
-    #[serde(default)]
     pub done_on: Option<String>,
     /// `false` (does not apply) or `null` (unknown whether it applies).
-    #[serde(default, deserialize_with = "present")]
     pub applies: Option<J>,
     /// The authority the duty binds, as the verdict names it.
-    #[serde(default)]
     pub bearer: Option<String>,
     /// The article the expectation rests on: the duty's own article, or for a duty out of scope
     /// the article that excluded the project.
     pub article: String,
 }
 
-/// A field that is present, whatever its value: `"applies": null` expects null, which a plain
-/// `Option` would read as the field being absent.
-fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<J>, D::Error> {
-    J::deserialize(d).map(Some)
+/// A problem with a scenario file: where (line and column in characters, 1-based), the JSON
+/// path of the value (`cases[2].expect.total`, empty for the file as a whole), what is wrong and
+/// how to fix it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScenarioError {
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+    pub hint: Option<String>,
 }
+
+impl ScenarioError {
+    /// The error as `FILE:LINE:COLUMN: PATH: message (hint: …)`.
+    pub fn with_file(&self, file: &str) -> String {
+        format!("{file}:{}:{}: {}", self.line, self.column, self.body())
+    }
+    fn body(&self) -> String {
+        let mut s = String::new();
+        if !self.path.is_empty() {
+            s.push_str(&self.path);
+            s.push_str(": ");
+        }
+        s.push_str(&self.message);
+        if let Some(h) = &self.hint {
+            s.push_str(&format!(" (hint: {h})"));
+        }
+        s
+    }
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "line {}, column {}: {}",
+            self.line,
+            self.column,
+            self.body()
+        )
+    }
+}
+
+impl std::error::Error for ScenarioError {}
 
 /// The outcome of one case.
 #[derive(Debug, Clone)]
@@ -137,8 +164,497 @@ pub fn expectations(case: &Case) -> Vec<crate::analysis::coverage::Tested> {
         .collect()
 }
 
-pub fn parse(text: &str) -> Result<ScenarioFile, String> {
-    serde_json::from_str(text).map_err(|e| format!("line {}, column {}: {e}", e.line(), e.column()))
+const FILE_FIELDS: &[&str] = &["policy", "description", "cases"];
+const CASE_FIELDS: &[&str] = &["name", "as_of", "facts", "expect", "obligations"];
+const CONCEPT_FIELDS: &[&str] = &["value", "article", "holds", "applies"];
+const OBLIGATION_FIELDS: &[&str] = &[
+    "status",
+    "year",
+    "event",
+    "due",
+    "due_not_before",
+    "earliest",
+    "possible",
+    "time",
+    "done_on",
+    "applies",
+    "bearer",
+    "article",
+];
+/// The statuses a verdict gives, and `error` (a deadline that cannot be computed).
+const STATUSES: &[&str] = &[
+    "met",
+    "late",
+    "pending",
+    "overdue",
+    "not_triggered",
+    "unknown",
+    "error",
+];
+const TIMES: &[&str] = &[
+    "in_force",
+    "before_in_force",
+    "after_expiry",
+    "transitional",
+    "unknown",
+];
+
+type Res<T> = Result<T, Box<ScenarioError>>;
+
+fn error(path: &str, at: Pos, message: String, hint: Option<String>) -> Box<ScenarioError> {
+    Box::new(ScenarioError {
+        path: path.to_string(),
+        line: at.line,
+        column: at.column,
+        message,
+        hint,
+    })
+}
+
+/// The members of an object that may hold only `allowed` fields (`what` names it for messages:
+/// "a case").
+fn object<'a>(node: &'a Node, path: &str, what: &str, allowed: &[&str]) -> Res<&'a [Member]> {
+    let Some(members) = node.members() else {
+        return Err(error(
+            path,
+            node.at,
+            format!(
+                "expected an object {{…}} ({what}), found {}",
+                node.describe()
+            ),
+            None,
+        ));
+    };
+    for m in members {
+        json::add_ops(1);
+        if !allowed.contains(&m.key.as_str()) {
+            let suggestion = if m.key.chars().count() <= 64 {
+                crate::diagnostic::did_you_mean(&m.key, allowed.iter().copied())
+            } else {
+                None
+            };
+            let list = allowed.join(", ");
+            return Err(error(
+                path,
+                m.key_at,
+                format!("unknown field `{}` in {what}", shown(&m.key)),
+                Some(match suggestion {
+                    Some(s) => format!("did you mean `{s}`? The fields of {what} are {list}"),
+                    None => format!("the fields of {what} are {list}"),
+                }),
+            ));
+        }
+    }
+    Ok(members)
+}
+
+fn field<'a>(members: &'a [Member], name: &str) -> Option<&'a Member> {
+    members.iter().find(|m| m.key == name)
+}
+
+fn required<'a>(
+    members: &'a [Member],
+    name: &str,
+    node: &Node,
+    path: &str,
+    what: &str,
+    hint: &str,
+) -> Res<&'a Member> {
+    field(members, name).ok_or_else(|| {
+        error(
+            path,
+            node.at,
+            format!("missing field `{name}` in {what}"),
+            Some(hint.to_string()),
+        )
+    })
+}
+
+fn text(m: &Member, path: &str) -> Res<String> {
+    match &m.value.value {
+        Json::String(s) => Ok(s.clone()),
+        _ => Err(error(
+            &json::join_key(path, &m.key),
+            m.value.at,
+            format!(
+                "expected a text in double quotes, found {}",
+                m.value.describe()
+            ),
+            None,
+        )),
+    }
+}
+
+/// An optional field: absent is `None`; `null` is an error (it would read as "not checked",
+/// which is not what `null` says).
+fn not_null<'a>(m: Option<&'a Member>, path: &str) -> Res<Option<&'a Member>> {
+    match m {
+        Some(m) if m.value.is_null() => Err(error(
+            &json::join_key(path, &m.key),
+            m.value.at,
+            format!("`{}` is null", m.key),
+            Some("leave the field out when it is not checked".into()),
+        )),
+        other => Ok(other),
+    }
+}
+
+fn date_field(m: &Member, path: &str) -> Res<String> {
+    let s = text(m, path)?;
+    match crate::value::parse_date(&s) {
+        Ok(_) => Ok(s),
+        Err(e) => Err(error(
+            &json::join_key(path, &m.key),
+            m.value.at,
+            format!("\"{}\" {}", shown(&s), e.problem()),
+            Some(match e.fixed() {
+                Some(f) => format!("write \"{f}\""),
+                None => "write dates as \"YYYY-MM-DD\", e.g. \"2024-03-15\"".into(),
+            }),
+        )),
+    }
+}
+
+fn one_of(m: &Member, path: &str, s: &str, allowed: &[&str], what: &str) -> Res<()> {
+    if allowed.contains(&s) {
+        return Ok(());
+    }
+    let list = allowed.join(", ");
+    let suggestion = if s.chars().count() <= 64 {
+        crate::diagnostic::did_you_mean(s, allowed.iter().copied())
+    } else {
+        None
+    };
+    Err(error(
+        &json::join_key(path, &m.key),
+        m.value.at,
+        format!("\"{}\" is not {what}", shown(s)),
+        Some(match suggestion {
+            Some(x) => format!("did you mean \"{x}\"? ({list})"),
+            None => format!("one of {list}"),
+        }),
+    ))
+}
+
+fn whole_number<T: std::str::FromStr>(m: &Member, path: &str, want: &str) -> Res<T> {
+    match &m.value.value {
+        Json::Number(n) => n.parse::<T>().map_err(|_| {
+            error(
+                &json::join_key(path, &m.key),
+                m.value.at,
+                format!("expected {want}, found the number {}", shown(n)),
+                None,
+            )
+        }),
+        _ => Err(error(
+            &json::join_key(path, &m.key),
+            m.value.at,
+            format!("expected {want}, found {}", m.value.describe()),
+            None,
+        )),
+    }
+}
+
+fn concept(node: &Node, path: &str) -> Res<ExpectConcept> {
+    let what = "an expected concept";
+    let members = object(node, path, what, CONCEPT_FIELDS)?;
+    let value = required(
+        members,
+        "value",
+        node,
+        path,
+        what,
+        "add \"value\": the value the verdict must give (null for unknown)",
+    )?;
+    let article = required(
+        members,
+        "article",
+        node,
+        path,
+        what,
+        "add \"article\": the article the value follows from, e.g. \"第七条\"",
+    )?;
+    Ok(ExpectConcept {
+        value: value.value.to_serde(),
+        article: text(article, path)?,
+        holds: field(members, "holds").map(|m| m.value.to_serde()),
+        applies: field(members, "applies").map(|m| m.value.to_serde()),
+    })
+}
+
+fn obligation(node: &Node, path: &str) -> Res<ExpectObligation> {
+    let what = "an expected obligation";
+    let members = object(node, path, what, OBLIGATION_FIELDS)?;
+    let status_m = required(
+        members,
+        "status",
+        node,
+        path,
+        what,
+        "add \"status\": met, late, pending, overdue, not_triggered, unknown or error",
+    )?;
+    let status = text(status_m, path)?;
+    one_of(status_m, path, &status, STATUSES, "a status")?;
+    let article = required(
+        members,
+        "article",
+        node,
+        path,
+        what,
+        "add \"article\": the article the duty comes from, e.g. \"第十六条\"",
+    )?;
+    let opt = |name: &str| not_null(field(members, name), path);
+    let date =
+        |name: &str| -> Res<Option<String>> { opt(name)?.map(|m| date_field(m, path)).transpose() };
+    let year = opt("year")?
+        .map(|m| whole_number::<i32>(m, path, "a year such as 2024"))
+        .transpose()?;
+    let event = match opt("event")? {
+        Some(m) => {
+            let n = whole_number::<usize>(m, path, "the event's number (1 = the earliest)")?;
+            if n == 0 {
+                return Err(error(
+                    &json::join_key(path, &m.key),
+                    m.value.at,
+                    "events are counted from 1 (the earliest)".into(),
+                    None,
+                ));
+            }
+            Some(n)
+        }
+        None => None,
+    };
+    let possible = match opt("possible")? {
+        Some(m) => {
+            let p = json::join_key(path, &m.key);
+            let Json::Array(items) = &m.value.value else {
+                return Err(error(
+                    &p,
+                    m.value.at,
+                    format!(
+                        "expected a list of statuses [\"met\", \"pending\"], found {}",
+                        m.value.describe()
+                    ),
+                    None,
+                ));
+            };
+            let mut out = Vec::with_capacity(items.len());
+            for (i, item) in items.iter().enumerate() {
+                json::add_ops(1);
+                let item_path = json::join_index(&p, i);
+                let Some(s) = item.as_str() else {
+                    return Err(error(
+                        &item_path,
+                        item.at,
+                        format!(
+                            "expected a status in double quotes, found {}",
+                            item.describe()
+                        ),
+                        None,
+                    ));
+                };
+                if !STATUSES.contains(&s) || s == "error" {
+                    let list = "met, late, pending, overdue, not_triggered";
+                    return Err(error(
+                        &item_path,
+                        item.at,
+                        format!("\"{}\" is not a possible status", shown(s)),
+                        Some(format!("one of {list}")),
+                    ));
+                }
+                out.push(s.to_string());
+            }
+            Some(out)
+        }
+        None => None,
+    };
+    let time = match opt("time")? {
+        Some(m) => {
+            let t = text(m, path)?;
+            one_of(m, path, &t, TIMES, "a time")?;
+            Some(t)
+        }
+        None => None,
+    };
+    Ok(ExpectObligation {
+        status,
+        year,
+        event,
+        due: date("due")?,
+        due_not_before: date("due_not_before")?,
+        earliest: date("earliest")?,
+        possible,
+        time,
+        done_on: date("done_on")?,
+        applies: field(members, "applies").map(|m| m.value.to_serde()),
+        bearer: opt("bearer")?.map(|m| text(m, path)).transpose()?,
+        article: text(article, path)?,
+    })
+}
+
+fn expectations_map<T>(
+    m: Option<&Member>,
+    path: &str,
+    what: &str,
+    one: impl Fn(&Node, &str) -> Res<T>,
+) -> Res<BTreeMap<String, T>> {
+    let mut out = BTreeMap::new();
+    let Some(m) = not_null(m, path)? else {
+        return Ok(out);
+    };
+    let p = json::join_key(path, &m.key);
+    let Some(members) = m.value.members() else {
+        return Err(error(
+            &p,
+            m.value.at,
+            format!(
+                "expected an object of {what} by name, found {}",
+                m.value.describe()
+            ),
+            None,
+        ));
+    };
+    for e in members {
+        json::add_ops(1);
+        let v = one(&e.value, &json::join_key(&p, &e.key))?;
+        out.insert(e.key.clone(), v);
+    }
+    Ok(out)
+}
+
+fn case(node: &Node, path: &str) -> Res<Case> {
+    let what = "a case";
+    let members = object(node, path, what, CASE_FIELDS)?;
+    let name = required(
+        members,
+        "name",
+        node,
+        path,
+        what,
+        "add \"name\": what the case shows, e.g. \"20万元 exactly needs technical review\"",
+    )?;
+    let as_of = required(
+        members,
+        "as_of",
+        node,
+        path,
+        what,
+        "add \"as_of\": the evaluation date, e.g. \"2024-05-06\"",
+    )?;
+    let facts = match not_null(field(members, "facts"), path)? {
+        Some(m) => {
+            if m.value.members().is_none() {
+                return Err(error(
+                    &json::join_key(path, &m.key),
+                    m.value.at,
+                    format!(
+                        "expected an object {{…}} (the project's facts), found {}",
+                        m.value.describe()
+                    ),
+                    None,
+                ));
+            }
+            m.value.clone()
+        }
+        None => Node::empty_object(node.at),
+    };
+    Ok(Case {
+        name: text(name, path)?,
+        as_of: date_field(as_of, path)?,
+        facts,
+        expect: expectations_map(field(members, "expect"), path, "expected concepts", concept)?,
+        obligations: expectations_map(
+            field(members, "obligations"),
+            path,
+            "expected obligations",
+            obligation,
+        )?,
+        at: node.at,
+    })
+}
+
+/// Read a scenario file. Everything is checked here, before any case runs: JSON syntax,
+/// duplicate keys (at any depth, naming both places), unknown, missing and ill-typed fields,
+/// dates (`YYYY-MM-DD`), statuses and times; the first problem in the file is returned with its
+/// path, line and column. The facts of each case are checked against the policy when the case
+/// runs ([`run_case`]), with their places in this file.
+pub fn parse(text: &str) -> Result<ScenarioFile, ScenarioError> {
+    let root = json::parse(text).map_err(|errors| {
+        let e = errors.into_iter().next().unwrap_or(json::Error {
+            kind: json::ErrorKind::Syntax,
+            at: Pos::default(),
+            path: json::Path::default(),
+            message: "not valid JSON".into(),
+            hint: None,
+            first: None,
+        });
+        ScenarioError {
+            path: e.path.to_string(),
+            line: e.at.line,
+            column: e.at.column,
+            message: match (e.kind, e.first) {
+                (json::ErrorKind::Syntax, _) => format!("not valid JSON: {}", e.message),
+                (json::ErrorKind::DuplicateKey, Some(first)) => {
+                    format!("given twice: first at {first}, again at {}", e.at)
+                }
+                _ => e.message,
+            },
+            hint: e.hint.or_else(|| {
+                (e.kind == json::ErrorKind::Syntax && e.at.offset == 0).then(|| {
+                    "a scenario file is one JSON object: {\"policy\": \"…\", \"cases\": [ … ]}"
+                        .into()
+                })
+            }),
+        }
+    })?;
+    read_file(&root).map_err(|e| *e)
+}
+
+fn read_file(root: &Node) -> Res<ScenarioFile> {
+    let what = "a scenario file";
+    let members = object(root, "", what, FILE_FIELDS)?;
+    let policy = required(
+        members,
+        "policy",
+        root,
+        "",
+        what,
+        "add \"policy\": the policy file, relative to the scenario file",
+    )?;
+    let description = match field(members, "description") {
+        Some(m) if m.value.is_null() => None,
+        Some(m) => Some(text(m, "")?),
+        None => None,
+    };
+    let cases_m = required(
+        members,
+        "cases",
+        root,
+        "",
+        what,
+        "add \"cases\": [ … ], the list of cases",
+    )?;
+    let Json::Array(items) = &cases_m.value.value else {
+        return Err(error(
+            "cases",
+            cases_m.value.at,
+            format!(
+                "expected a list of cases [ … ], found {}",
+                cases_m.value.describe()
+            ),
+            None,
+        ));
+    };
+    let mut cases = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        json::add_ops(1);
+        cases.push(case(item, &json::join_index("cases", i))?);
+    }
+    Ok(ScenarioFile {
+        policy: text(policy, "")?,
+        description,
+        cases,
+    })
 }
 
 fn same_value(expected: &J, actual: &J) -> bool {
@@ -157,7 +673,9 @@ fn same_value(expected: &J, actual: &J) -> bool {
             ids == want
         }
         (J::String(e), J::String(a)) => {
-            e == a || crate::eval::facts::parse_money(e).is_some_and(|x| Some(x) == a.parse().ok())
+            e == a
+                || crate::eval::facts::parse_money(e)
+                    .is_ok_and(|x| Some(x) == a.parse::<rust_decimal::Decimal>().ok())
         }
         _ => expected == actual,
     }
@@ -187,21 +705,35 @@ fn articles_of(entry: &J) -> Vec<String> {
 pub fn run_case(program: &Program, case: &Case) -> CaseResult {
     let mut failures = Vec::new();
     let fail = |failures: &mut Vec<String>, s: String| failures.push(s);
-    let Ok(as_of) = NaiveDate::parse_from_str(&case.as_of, "%Y-%m-%d") else {
+    let Ok(as_of) = crate::value::parse_date(&case.as_of) else {
         return CaseResult {
             name: case.name.clone(),
             failures: vec![format!("as_of `{}` is not a date (YYYY-MM-DD)", case.as_of)],
         };
     };
-    let facts_text = J::Object(case.facts.clone()).to_string();
-    let facts = match eval::parse_facts(program, &facts_text) {
+    let facts = match eval::facts::facts_from_json(program, &case.facts) {
         Ok(f) => f,
         Err(errors) => {
             return CaseResult {
                 name: case.name.clone(),
                 failures: errors
                     .iter()
-                    .map(|e| format!("facts: field `{}`: {}", e.field, e.message))
+                    .map(|e| {
+                        let field = if e.field.is_empty() {
+                            String::new()
+                        } else {
+                            format!("field `{}`: ", e.field)
+                        };
+                        let hint = e
+                            .hint
+                            .as_ref()
+                            .map(|h| format!(" (hint: {h})"))
+                            .unwrap_or_default();
+                        format!(
+                            "facts, line {}, column {}: {field}{}{hint}",
+                            e.line, e.column, e.message
+                        )
+                    })
                     .collect(),
             };
         }

@@ -192,6 +192,7 @@ impl Calendar {
         let mut line_count = 0;
         for (i, raw) in text.lines().enumerate() {
             line_count = i + 1;
+            crate::json::add_ops(1 + raw.len() as u64);
             parser.line(i + 1, raw)?;
         }
         parser.finish(line_count + 1)
@@ -313,6 +314,9 @@ struct Parser {
     /// The year being filled, the line of its `year` statement, and the line
     /// of each of its entries (parallel to `entries`).
     current: Option<(i32, usize, Vec<usize>)>,
+    /// Bit `ordinal0` set ⇔ some line of the current year lists that day: the overlap check
+    /// looks at the days of a line, not at every earlier line.
+    listed: [u64; WORDS],
 }
 
 fn err(line: usize, message: impl Into<String>) -> CalendarParseError {
@@ -322,25 +326,25 @@ fn err(line: usize, message: impl Into<String>) -> CalendarParseError {
     }
 }
 
+/// A date of a calendar line: the one date grammar of docs/input.md (`YYYY-MM-DD`, ASCII
+/// digits, a real day), via [`crate::value::parse_date`].
 fn parse_date(line: usize, s: &str) -> Result<NaiveDate, CalendarParseError> {
-    let bad = || err(line, format!("`{s}` is not a date of the form YYYY-MM-DD"));
-    let parts: Vec<&str> = s.split('-').collect();
-    let [y, m, d] = parts.as_slice() else {
-        return Err(bad());
-    };
-    if y.len() != 4 || m.len() != 2 || d.len() != 2 {
-        return Err(bad());
-    }
-    if !s.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
-        return Err(bad());
-    }
-    let (y, m, d) = (
-        y.parse::<i32>().map_err(|_| bad())?,
-        m.parse::<u32>().map_err(|_| bad())?,
-        d.parse::<u32>().map_err(|_| bad())?,
-    );
-    NaiveDate::from_ymd_opt(y, m, d)
-        .ok_or_else(|| err(line, format!("`{s}` is not a valid calendar date")))
+    use crate::value::DateError as D;
+    crate::value::parse_date(s).map_err(|e| {
+        let message = match &e {
+            D::NoSuchDay { why } => format!("`{s}` is not a valid calendar date: {why}"),
+            D::Form => format!("`{s}` is not a date of the form YYYY-MM-DD"),
+            D::Sign => format!(
+                "`{s}` is not a date of the form YYYY-MM-DD: a year has four digits and no sign"
+            ),
+            other => format!(
+                "`{s}` is not a date of the form YYYY-MM-DD ({}); write {}",
+                other.problem().trim_start_matches("is not a date: "),
+                other.fixed().unwrap_or("YYYY-MM-DD")
+            ),
+        };
+        err(line, message)
+    })
 }
 
 impl Parser {
@@ -358,9 +362,10 @@ impl Parser {
                 if let Some(extra) = words.next() {
                     return Err(err(n, format!("unexpected `{extra}` after `year {y}`")));
                 }
-                let year: i32 = y
-                    .parse()
-                    .ok()
+                // four ASCII digits: `+2025`, `２０２５` and `02025` are not years
+                let year: i32 = Some(y)
+                    .filter(|y| y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()))
+                    .and_then(|y| y.parse().ok())
                     .filter(|y: &i32| (1000..=9999).contains(y))
                     .ok_or_else(|| err(n, format!("`{y}` is not a four-digit year")))?;
                 self.close_year()?;
@@ -384,6 +389,8 @@ impl Parser {
                 };
                 let start = NaiveDate::from_ymd_opt(year, 1, 1)
                     .ok_or_else(|| err(n, format!("year {year} is out of range")))?;
+                crate::json::add_ops(366);
+                self.listed = [0; WORDS];
                 for d in start.iter_days().take_while(|d| d.year() == year) {
                     if !is_weekend(d) {
                         let i = d.ordinal0() as usize;
@@ -448,12 +455,26 @@ impl Parser {
                     .years
                     .last_mut()
                     .ok_or_else(|| err(n, "internal: no year data"))?;
-                if let Some((i, other)) = data
-                    .entries
-                    .iter()
-                    .enumerate()
-                    .find(|(_, e)| e.from <= to && from <= e.to)
-                {
+                let bit = |d: NaiveDate| {
+                    let i = d.ordinal0() as usize;
+                    (i / 64, 1u64 << (i % 64))
+                };
+                let days = from.iter_days().take_while(|d| *d <= to);
+                crate::json::add_ops(1 + (to - from).num_days().unsigned_abs());
+                let overlaps = days.clone().any(|d| {
+                    let (w, b) = bit(d);
+                    self.listed.get(w).is_some_and(|x| x & b != 0)
+                });
+                // the earlier line is looked for only when there is one
+                let clash = if overlaps {
+                    data.entries
+                        .iter()
+                        .enumerate()
+                        .find(|(_, e)| e.from <= to && from <= e.to)
+                } else {
+                    None
+                };
+                if let Some((i, other)) = clash {
                     return Err(err(
                         n,
                         format!(
@@ -463,7 +484,11 @@ impl Parser {
                         ),
                     ));
                 }
-                for d in from.iter_days().take_while(|d| *d <= to) {
+                for d in days {
+                    let (w, b) = bit(d);
+                    if let Some(x) = self.listed.get_mut(w) {
+                        *x |= b;
+                    }
                     let i = d.ordinal0() as usize;
                     match kind {
                         EntryKind::Holiday => data.working[i / 64] &= !(1u64 << (i % 64)),
