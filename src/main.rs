@@ -227,9 +227,40 @@ fn load_calendar(path: Option<&Path>) -> Result<std::borrow::Cow<'static, Calend
     Ok(std::borrow::Cow::Owned(calendar))
 }
 
+/// Read a text file: at most `tiao::input::MAX_INPUT_BYTES`, UTF-8 (a byte-order mark is
+/// skipped); another encoding is named with the command that converts it.
 fn read(path: &Path) -> Result<String, ExitCode> {
-    std::fs::read_to_string(path).map_err(|e| {
-        eprintln!("error: cannot read {}: {}", path.display(), io_words(path, &e));
+    use std::io::Read;
+    let fail = |e: &std::io::Error| {
+        eprintln!("error: cannot read {}: {}", path.display(), io_words(path, e));
+        ExitCode::from(2)
+    };
+    if path.is_dir() {
+        eprintln!("error: cannot read {}: it is a folder, not a file", path.display());
+        return Err(ExitCode::from(2));
+    }
+    let file = std::fs::File::open(path).map_err(|e| fail(&e))?;
+    let limit = tiao::input::MAX_INPUT_BYTES;
+    // one byte more than the limit tells a file that is too large, without reading all of it
+    let mut bytes = Vec::new();
+    file.take(limit as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| fail(&e))?;
+    tiao::input::decode_text(&bytes, &path.display().to_string(), limit).map_err(|e| {
+        eprintln!("error: {e}");
+        ExitCode::from(2)
+    })
+}
+
+/// `--as-of`: the date grammar of facts files (docs/input.md).
+fn parse_as_of(s: &str) -> Result<chrono::NaiveDate, ExitCode> {
+    tiao::value::parse_date(s).map_err(|e| {
+        let fix = e
+            .fixed()
+            .map_or("write YYYY-MM-DD, e.g. --as-of 2024-05-06".to_string(), |f| {
+                format!("write --as-of {f}")
+            });
+        eprintln!("error: --as-of `{s}` {}; {fix}", e.problem());
         ExitCode::from(2)
     })
 }
@@ -340,17 +371,10 @@ fn run_eval(
         Ok(p) => p,
         Err(code) => return code,
     };
-    let as_of = match as_of {
+    let as_of = match as_of.map(parse_as_of) {
         None => today(),
-        Some(s) => match chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-            Ok(d) => d,
-            Err(_) => {
-                eprintln!(
-                    "error: --as-of `{s}` is not a date; write YYYY-MM-DD, e.g. --as-of 2024-05-06"
-                );
-                return ExitCode::from(2);
-            }
-        },
+        Some(Ok(d)) => d,
+        Some(Err(code)) => return code,
     };
     let text = match read(facts_path) {
         Ok(t) => t,
@@ -458,7 +482,7 @@ fn run_tests(files: &[PathBuf]) -> ExitCode {
         let scenario = match tiao::scenario::parse(&text) {
             Ok(s) => s,
             Err(e) => {
-                eprintln!("error: {}: {e}", f.display());
+                eprintln!("error: {}", e.with_file(&f.display().to_string()));
                 return ExitCode::from(2);
             }
         };
@@ -585,7 +609,7 @@ fn coverage(policies: &[PathBuf], scenarios_dir: &Path, markdown: bool) -> ExitC
                 scenarios.push((std::fs::canonicalize(&target).unwrap_or(target), s));
             }
             Err(e) => {
-                eprintln!("error: {}: {e}", f.display());
+                eprintln!("error: {}", e.with_file(&f.display().to_string()));
                 return ExitCode::from(2);
             }
         }
@@ -673,9 +697,9 @@ fn bench(policy: &Path, facts_path: &Path, as_of: &str, iterations: u32) -> Exit
         (Ok(t), Ok(f)) => (t, f),
         (Err(code), _) | (_, Err(code)) => return code,
     };
-    let Ok(as_of) = chrono::NaiveDate::parse_from_str(as_of, "%Y-%m-%d") else {
-        eprintln!("error: --as-of `{as_of}` is not a date; write YYYY-MM-DD");
-        return ExitCode::from(2);
+    let as_of = match parse_as_of(as_of) {
+        Ok(d) => d,
+        Err(code) => return code,
     };
     let name = policy.display().to_string();
     let mut compile_times = Vec::new();
