@@ -254,13 +254,17 @@ fn read(path: &Path) -> Result<String, ExitCode> {
 
 /// `--as-of`: the date grammar of facts files (docs/input.md).
 fn parse_as_of(s: &str) -> Result<chrono::NaiveDate, ExitCode> {
-    tiao::value::parse_date(s).map_err(|e| {
+    let d = tiao::value::parse_date(s).map_err(|e| {
         let fix = e
             .fixed()
             .map_or("write YYYY-MM-DD, e.g. --as-of 2024-05-06".to_string(), |f| {
                 format!("write --as-of {f}")
             });
         eprintln!("error: --as-of `{s}` {}; {fix}", e.problem());
+        ExitCode::from(2)
+    })?;
+    eval::check_as_of(d).map_err(|why| {
+        eprintln!("error: --as-of: {why}");
         ExitCode::from(2)
     })
 }

@@ -315,6 +315,20 @@ fn date_field(m: &Member, path: &str) -> Res<String> {
     }
 }
 
+/// The evaluation date: a date within [`eval::AS_OF_YEARS`].
+fn as_of_field(m: &Member, path: &str) -> Res<String> {
+    let s = date_field(m, path)?;
+    match crate::value::parse_date(&s).map(eval::check_as_of) {
+        Ok(Err(why)) => Err(error(
+            &json::join_key(path, &m.key),
+            m.value.at,
+            why,
+            Some("evaluate on a date near the document's in-force period".into()),
+        )),
+        _ => Ok(s),
+    }
+}
+
 fn one_of(m: &Member, path: &str, s: &str, allowed: &[&str], what: &str) -> Res<()> {
     if allowed.contains(&s) {
         return Ok(());
@@ -560,7 +574,7 @@ fn case(node: &Node, path: &str) -> Res<Case> {
     };
     Ok(Case {
         name: text(name, path)?,
-        as_of: date_field(as_of, path)?,
+        as_of: as_of_field(as_of, path)?,
         facts,
         expect: expectations_map(field(members, "expect"), path, "expected concepts", concept)?,
         obligations: expectations_map(

@@ -235,3 +235,25 @@ fn a_newer_calendar_file_places_a_deadline_in_its_year() {
     assert_eq!(code, 2);
     assert!(err.contains("calendar line"), "{err}");
 }
+
+#[cfg(unix)]
+#[test]
+fn coverage_reads_a_folder_that_links_back_to_itself_once() {
+    let dir = std::env::temp_dir().join(format!("tiao-cli-loop-{}", std::process::id()));
+    let inner = dir.join("scenarios");
+    std::fs::create_dir_all(&inner).expect("temp dir");
+    let link = inner.join("again");
+    if !link.exists() {
+        std::os::unix::fs::symlink(&dir, &link).expect("symlink");
+    }
+    let (code, out, err) = tiao(&[
+        "coverage",
+        "policies/xinzhou.tiao",
+        "--scenarios",
+        &dir.display().to_string(),
+    ]);
+    // no scenario files, so nothing is tested, and the command ends
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(err.is_empty(), "{err}");
+    assert!(out.contains("xinzhou"), "{out}");
+}

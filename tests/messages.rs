@@ -55,7 +55,7 @@ fn policy_cases() -> Vec<(&'static str, String)> {
         ("policy_rule_outside_article", format!("{HEADER}define technical_review_required = total_investment >= 20万元\n")),
         ("policy_article_without_number", format!("{HEADER}article {{\n  para \"投资20万元以下的自行组织实施。\"\n  descriptive \"example\"\n}}\n")),
         ("policy_para_without_text", format!("{HEADER}article 7 {{\n  para {{\n    define technical_review_required = total_investment >= 20万元\n  }}\n}}\n")),
-        ("policy_bad_date", format!("policy demo {{\n  title \"示例办法\"\n  in_force from 2022-02-30\n}}\narticle 7 {{\n  para \"投资20万元以下的自行组织实施。\"\n  descriptive \"example\"\n}}\n")),
+        ("policy_bad_date", "policy demo {\n  title \"示例办法\"\n  in_force from 2022-02-30\n}\narticle 7 {\n  para \"投资20万元以下的自行组织实施。\"\n  descriptive \"example\"\n}\n".to_string()),
         ("policy_bad_escape", format!("{HEADER}article 7 {{\n  para \"投资20万元以下的\\q自行组织实施。\"\n  descriptive \"example\"\n}}\n")),
         ("policy_stray_comma", r("define technical_review_required = total_investment >= 20万元,")),
         ("policy_number_without_unit", r("define technical_review_required = total_investment >= 20")),
@@ -128,6 +128,8 @@ fn command_line_messages_are_pinned() {
     let cases: Vec<(&str, Vec<&str>)> = vec![
         ("cli_eval_without_facts", vec!["eval", "p.tiao"]),
         ("cli_eval_impossible_date", vec!["eval", "p.tiao", "--facts", "f.json", "--as-of", "2024-13-01"]),
+        ("cli_eval_far_future", vec!["eval", "p.tiao", "--facts", "f.json", "--as-of", "9999-06-01"]),
+        ("cli_eval_unpadded_date", vec!["eval", "p.tiao", "--facts", "f.json", "--as-of", "2024-3-5"]),
         ("cli_eval_slashed_date", vec!["eval", "p.tiao", "--facts", "f.json", "--as-of", "2024/01/01"]),
         ("cli_missing_policy_file", vec!["check", "nosuch.tiao"]),
         ("cli_policy_is_a_folder", vec!["check", "scenarios"]),

@@ -1,6 +1,7 @@
 //! Bad input never panics: mutated policy files (deletions, duplications and stray characters
 //! at random character boundaries, Chinese text included) compile to diagnostics, and rendering
-//! those diagnostics never panics either.
+//! those diagnostics never panics either. Each documented limit (docs/limits.md) gives its error
+//! instead of exhausting time, memory or the stack.
 
 use std::path::Path;
 
@@ -152,4 +153,135 @@ fn arbitrary_facts_give_errors_not_panics() {
         accepted > 20 && rejected > 100,
         "accepted {accepted}, rejected {rejected}"
     );
+}
+
+/// The opening every limit test shares.
+const HEADER: &str = "policy demo {\n  title \"示例办法\"\n  in_force from 2022-06-21\n}\n";
+
+#[test]
+fn a_repair_that_feeds_itself_is_stopped_before_the_text_explodes() {
+    // `"第" => "第第"` forty times would double the text forty times (the issue's 3 GB)
+    let repairs: String = (0..40)
+        .map(|_| "  repair \"第\" => \"第第\" because \"test\"\n".to_string())
+        .collect();
+    let text = format!(
+        "policy demo {{\n  title \"示例办法\"\n  in_force from 2022-06-21\n{repairs}}}\narticle 1 {{\n  para \"第一条 本办法。\"\n  descriptive \"example\"\n}}\n"
+    );
+    let compiled = tiao::compile("demo.tiao", &text);
+    let program = compiled.program.expect("the policy checks");
+    let raw = "第一条 本办法。\n".repeat(100);
+    let errors = tiao::analysis::sources::apply_repairs(&program.document, &raw)
+        .expect_err("the growth is refused");
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].message.contains("more than twice the source"),
+        "{}",
+        errors[0].message
+    );
+}
+
+#[test]
+fn more_articles_than_the_limit_is_an_error_at_the_first_one_too_many() {
+    let mut text = String::from(HEADER);
+    for i in 1..=tiao::resolve::MAX_ARTICLES + 1 {
+        text.push_str(&format!(
+            "article {i} {{\n  para \"本条。\"\n  descriptive \"example\"\n}}\n"
+        ));
+    }
+    let compiled = tiao::compile("demo.tiao", &text);
+    let too_many: Vec<_> = compiled
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "E0126")
+        .collect();
+    assert_eq!(too_many.len(), 1);
+    let at = too_many[0].labels[0].span.start as usize;
+    assert!(
+        text[at..].starts_with(&format!("article {}", tiao::resolve::MAX_ARTICLES + 1)),
+        "{}",
+        &text[at..at + 20]
+    );
+}
+
+#[test]
+fn a_concept_with_too_many_rules_to_compare_is_named_not_silently_skipped() {
+    // 1001 rules give 500500 pairs, more than the budget
+    let rules: String = (0..1001)
+        .map(|i| {
+            format!(
+                "    define c = {} when total_investment >= {i}万元\n",
+                i % 2 == 0
+            )
+        })
+        .collect();
+    let text = format!(
+        "{HEADER}concept c: bool \"概念\"\narticle 1 {{\n  para \"本条。\" {{\n{rules}  }}\n}}\n"
+    );
+    let compiled = tiao::compile("demo.tiao", &text);
+    let warnings: Vec<_> = compiled
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "W0201")
+        .collect();
+    assert_eq!(warnings.len(), 1, "{}", compiled.render_diagnostics());
+    assert!(warnings[0].message.contains("1001 rules"));
+    // with fewer rules the same pairs are compared, and their conflicts found (E0211)
+    let rules: String = (0..20)
+        .map(|i| {
+            format!(
+                "    define c = {} when total_investment >= {i}万元\n",
+                i % 2 == 0
+            )
+        })
+        .collect();
+    let text = format!(
+        "{HEADER}concept c: bool \"概念\"\narticle 1 {{\n  para \"本条。\" {{\n{rules}  }}\n}}\n"
+    );
+    let compiled = tiao::compile("demo.tiao", &text);
+    assert!(compiled.diagnostics.iter().any(|d| d.code == "E0211"));
+}
+
+#[test]
+fn an_overflowing_amount_names_the_rule_and_its_operands() {
+    let text = format!(
+        "{HEADER}concept doubled: money \"两倍\"\narticle 2 {{\n  para \"本条。\" {{\n    define doubled = total_investment * 100000000\n  }}\n}}\n"
+    );
+    let program = tiao::compile("demo.tiao", &text)
+        .program
+        .expect("the policy checks");
+    let facts = tiao::eval::parse_facts(&program, r#"{"total_investment": "100000000000000亿元"}"#)
+        .expect("valid facts");
+    let as_of = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).expect("a date");
+    let ev = tiao::eval::evaluate(&program, &facts, as_of, tiao::calendar::Calendar::official());
+    let v = tiao::eval::verdict::to_json(&program, &facts, &ev);
+    let error = v["concepts"]["doubled"]["error"].as_str().unwrap_or_default();
+    assert!(
+        error.contains("100000000000000亿元 * 100000000")
+            && error.contains("define doubled = total_investment * 100000000"),
+        "{error}"
+    );
+    assert_eq!(v["concepts"]["doubled"]["value"], serde_json::Value::Null);
+}
+
+#[test]
+fn deep_dependency_chains_evaluate_without_exhausting_the_stack() {
+    // c0 needs c1, which needs c2, … : evaluation descends the whole chain
+    let n = 20_000;
+    let mut text = String::from(HEADER);
+    for i in 0..n {
+        text.push_str(&format!("concept c{i}: bool \"c\"\n"));
+    }
+    text.push_str("article 1 {\n  para \"本条。\" {\n");
+    for i in 0..n - 1 {
+        text.push_str(&format!("    define c{i} = c{} or classified\n", i + 1));
+    }
+    text.push_str(&format!("    define c{} = classified\n  }}\n}}\n", n - 1));
+    let program = tiao::compile("demo.tiao", &text)
+        .program
+        .expect("the policy checks");
+    let facts = tiao::eval::parse_facts(&program, r#"{"classified": true}"#).expect("valid facts");
+    let as_of = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).expect("a date");
+    let ev = tiao::eval::evaluate(&program, &facts, as_of, tiao::calendar::Calendar::official());
+    let v = tiao::eval::verdict::to_json(&program, &facts, &ev);
+    assert_eq!(v["concepts"]["c0"]["value"], true);
 }

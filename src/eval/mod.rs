@@ -843,3 +843,22 @@ pub fn rule_key(p: &Program, id: &RuleId) -> String {
 pub(crate) fn grow<R>(f: impl FnOnce() -> R) -> R {
     stacker::maybe_grow(256 * 1024, 4 * 1024 * 1024, f)
 }
+
+/// The years an evaluation date may fall in. A yearly duty has one instance per year up to the
+/// evaluation date, so a date centuries away would list thousands of instances that no law
+/// meant; the command line and scenario files reject an evaluation date outside these years.
+pub const AS_OF_YEARS: std::ops::RangeInclusive<i32> = 1900..=2199;
+
+/// Whether `d` may be an evaluation date (see [`AS_OF_YEARS`]); the error says why not.
+pub fn check_as_of(d: NaiveDate) -> Result<NaiveDate, String> {
+    use chrono::Datelike;
+    if AS_OF_YEARS.contains(&d.year()) {
+        Ok(d)
+    } else {
+        Err(format!(
+            "{d} is outside the years an evaluation date may fall in ({}–{})",
+            AS_OF_YEARS.start(),
+            AS_OF_YEARS.end()
+        ))
+    }
+}

@@ -147,7 +147,7 @@ impl SyntaxError {
                 let names_expected = expected.iter().any(|e| e == "a name");
                 let keyword = found
                     .as_deref()
-                    .is_some_and(|f| lexer::is_keyword(f));
+                    .is_some_and(lexer::is_keyword);
                 if names_expected && keyword {
                     d = d.with_help(format!(
                         "`{}` is a word of the language and cannot name a fact or concept; choose another name, e.g. `{}_`",
