@@ -192,7 +192,7 @@ fn more_articles_than_the_limit_is_an_error_at_the_first_one_too_many() {
     let too_many: Vec<_> = compiled
         .diagnostics
         .iter()
-        .filter(|d| d.code == "E0126")
+        .filter(|d| d.code == "E0143")
         .collect();
     assert_eq!(too_many.len(), 1);
     let at = too_many[0].labels[0].span.start as usize;

@@ -355,17 +355,17 @@ impl ResolveError {
             BoundsOnKnownDate { span } => Diagnostic::error("E0121", "bounds are given for an issue date that is known")
                 .with_label(*span, "bounds on a known date")
                 .with_help("bounds belong to `issued unknown`; a known date needs none"),
-            TooMany { what, limit, span } => Diagnostic::error("E0126", format!("this policy has more than {limit} {what}"))
+            TooMany { what, limit, span } => Diagnostic::error("E0143", format!("this policy has more than {limit} {what}"))
                 .with_label(*span, format!("the {}th of its {what}", limit + 1))
                 .with_help("one policy file encodes one document; split a generated file into several policies"),
-            DuplicateMetadata { field, first, second } => Diagnostic::error("E0123", format!("`{field}` is given twice"))
+            DuplicateMetadata { field, first, second } => Diagnostic::error("E0140", format!("`{field}` is given twice"))
                 .with_label(*second, "given again here")
                 .with_label(*first, "first given here")
                 .with_help(format!("a policy has one `{field}`: keep the one the text supports and delete the other")),
-            EmptyInForce { span, why } => Diagnostic::error("E0124", format!("the in-force period is empty: {why}"))
+            EmptyInForce { span, why } => Diagnostic::error("E0141", format!("the in-force period is empty: {why}"))
                 .with_label(*span, "no day is in force")
                 .with_help("check the dates against the document's in-force article: `in_force from 2022-06-21 until 2024-06-30` or `in_force from issued for 3年`"),
-            WindowReversed { span, from, to, empty: false } => Diagnostic::error("E0125", format!("the window closes ({to}) before it opens ({from})"))
+            WindowReversed { span, from, to, empty: false } => Diagnostic::error("E0142", format!("the window closes ({to}) before it opens ({from})"))
                 .with_label(*span, "reversed window")
                 .with_help(format!("write the earlier bound first: `between {to} and {from} after …`")),
             WindowReversed { span, from, .. } => Diagnostic::warning("W0104", format!("the window opens and closes at {from}: it is a single day"))
