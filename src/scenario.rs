@@ -248,6 +248,19 @@ fn object<'a>(node: &'a Node, path: &str, what: &str, allowed: &[&str]) -> Res<&
     Ok(members)
 }
 
+/// The items of a member that must be a JSON array; `what` names the list in the error.
+fn array<'a>(m: &'a Member, path: &str, what: &str) -> Res<&'a [Node]> {
+    match &m.value.value {
+        Json::Array(items) => Ok(items),
+        _ => Err(error(
+            path,
+            m.value.at,
+            format!("expected {what}, found {}", m.value.describe()),
+            None,
+        )),
+    }
+}
+
 fn field<'a>(members: &'a [Member], name: &str) -> Option<&'a Member> {
     members.iter().find(|m| m.key == name)
 }
@@ -441,17 +454,7 @@ fn obligation(node: &Node, path: &str) -> Res<ExpectObligation> {
     let possible = match opt("possible")? {
         Some(m) => {
             let p = json::join_key(path, &m.key);
-            let Json::Array(items) = &m.value.value else {
-                return Err(error(
-                    &p,
-                    m.value.at,
-                    format!(
-                        "expected a list of statuses [\"met\", \"pending\"], found {}",
-                        m.value.describe()
-                    ),
-                    None,
-                ));
-            };
+            let items = array(m, &p, "a list of statuses [\"met\", \"pending\"]")?;
             let mut out = Vec::with_capacity(items.len());
             for (i, item) in items.iter().enumerate() {
                 json::add_ops(1);
@@ -648,17 +651,7 @@ fn read_file(root: &Node) -> Res<ScenarioFile> {
         what,
         "add \"cases\": [ … ], the list of cases",
     )?;
-    let Json::Array(items) = &cases_m.value.value else {
-        return Err(error(
-            "cases",
-            cases_m.value.at,
-            format!(
-                "expected a list of cases [ … ], found {}",
-                cases_m.value.describe()
-            ),
-            None,
-        ));
-    };
+    let items = array(cases_m, "cases", "a list of cases [ … ]")?;
     let mut cases = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         json::add_ops(1);
