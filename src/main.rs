@@ -30,6 +30,9 @@ macro_rules! outln {
 }
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+#[path = "cli/analysis.rs"]
+mod analysis_cli;
 use tiao::calendar::Calendar;
 use tiao::eval::{self, Outcome};
 
@@ -131,6 +134,27 @@ enum Command {
         #[arg(long)]
         source: Option<PathBuf>,
     },
+    /// Compare two policies concept by concept: same, changed, only in one; for a changed concept
+    /// the regions of projects decided differently, each with a witness project.
+    Diff {
+        a: PathBuf,
+        b: PathBuf,
+        #[arg(long, value_enum, default_value = "text")]
+        format: analysis_cli::ReportFormat,
+        /// The evaluation date of the witnesses (default 2025-12-31).
+        #[arg(long)]
+        as_of: Option<String>,
+    },
+    /// The matrix of several policies: rows concepts and duties, columns jurisdictions, cells the
+    /// rules with their articles, agreeing cells grouped.
+    Compare {
+        #[arg(required = true)]
+        policies: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: analysis_cli::ReportFormat,
+        #[arg(long)]
+        as_of: Option<String>,
+    },
     /// Per document: articles encoded, descriptive (with the reason) or missing, and the
     /// provisions no scenario tests.
     Coverage {
@@ -191,6 +215,17 @@ fn main() -> ExitCode {
             scenarios,
             markdown,
         } => coverage(&policies, &scenarios, markdown),
+        Command::Diff {
+            a,
+            b,
+            format,
+            as_of,
+        } => analysis_cli::run_diff(&a, &b, format, as_of.as_deref()),
+        Command::Compare {
+            policies,
+            format,
+            as_of,
+        } => analysis_cli::run_compare(&policies, format, as_of.as_deref()),
     }
 }
 
