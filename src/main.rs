@@ -269,9 +269,30 @@ fn read(path: &Path) -> Result<String, ExitCode> {
     })
 }
 
+/// Parents named with `from "PATH"` are read relative to the file that names them; without
+/// `from`, a bundled policy.
+struct FsLoader;
+
+impl tiao::loader::Loader for FsLoader {
+    fn load(&self, by: &str, id: &str, from: Option<&str>) -> Result<(String, String), String> {
+        let Some(p) = from else {
+            return tiao::loader::Bundled.load(by, id, None);
+        };
+        let path = Path::new(by).parent().unwrap_or(Path::new(".")).join(p);
+        std::fs::read_to_string(&path)
+            .map(|t| (path.display().to_string(), t))
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))
+    }
+}
+
+/// Compile a policy file, with the policies it extends or amends.
+fn compile_text(name: &str, text: &str) -> tiao::Compiled {
+    tiao::loader::compile_with_loader(name, text, &FsLoader, true)
+}
+
 fn compile(path: &Path, error_format: ErrorFormat) -> Result<tiao::ir::Program, ExitCode> {
     let text = read(path)?;
-    let compiled = tiao::compile(&path.display().to_string(), &text);
+    let compiled = compile_text(&path.display().to_string(), &text);
     if compiled.has_errors() {
         print_diagnostics(&compiled, error_format);
         return Err(ExitCode::from(1));
@@ -301,7 +322,7 @@ fn check(files: &[PathBuf], error_format: ErrorFormat, deny_warnings: bool) -> E
             Ok(t) => t,
             Err(code) => return code,
         };
-        let compiled = tiao::compile(&f.display().to_string(), &text);
+        let compiled = compile_text(&f.display().to_string(), &text);
         let warnings = compiled
             .diagnostics
             .iter()
@@ -460,6 +481,7 @@ fn list_facts(policy: &Path) -> ExitCode {
         let origin = match f.origin {
             tiao::ir::Origin::Local => "local",
             tiao::ir::Origin::Stdlib => "shared",
+            tiao::ir::Origin::Inherited => "inherited",
         };
         outln!(
             "{:<40} {:<18} {:<7} {}",
@@ -627,7 +649,7 @@ fn lint(policies: &[PathBuf], all: bool) -> ExitCode {
             Ok(t) => t,
             Err(code) => return code,
         };
-        let compiled = tiao::compile(&path.display().to_string(), &text);
+        let compiled = compile_text(&path.display().to_string(), &text);
         let Some(program) = compiled.program.as_ref() else {
             print_diagnostics(&compiled, ErrorFormat::Human);
             return ExitCode::from(1);

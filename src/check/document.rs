@@ -95,7 +95,7 @@ pub(super) fn document(r: &Resolved) -> ir::Document {
                     ir::Script::Simplified
                 }
             }
-            MetaField::Unknown { .. } => {}
+            MetaField::Unknown { .. } | MetaField::Lineage { .. } => {}
         }
     }
     let articles: Vec<ir::Article> = r
@@ -105,7 +105,7 @@ pub(super) fn document(r: &Resolved) -> ir::Document {
             let rule_count = r
                 .rules
                 .iter()
-                .filter(|p| p.cite.article == a.number)
+                .filter(|p| p.doc == ir::DocId(0) && p.cite.article == a.number)
                 .count()
                 + usize::from(meta.in_force_article == Some(a.number));
             ir::Article {

@@ -13,9 +13,9 @@ pub enum ReportFormat {
     Html,
 }
 
-fn as_of(s: Option<&str>) -> Result<chrono::NaiveDate, ExitCode> {
+fn as_of(s: Option<&str>, programs: &[&tiao::ir::Program]) -> Result<chrono::NaiveDate, ExitCode> {
     match s {
-        None => Ok(diff::Options::default().as_of),
+        None => Ok(diff::default_as_of(programs)),
         Some(s) => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
             eprintln!(
                 "error: --as-of `{s}` is not a date; write YYYY-MM-DD, e.g. --as-of 2025-12-31"
@@ -35,7 +35,7 @@ pub fn run_diff(a: &Path, b: &Path, format: ReportFormat, date: Option<&str>) ->
         (Err(c), _) | (_, Err(c)) => return c,
     };
     let opts = diff::Options {
-        as_of: match as_of(date) {
+        as_of: match as_of(date, &[&pa, &pb]) {
             Ok(d) => d,
             Err(c) => return c,
         },
@@ -61,14 +61,14 @@ pub fn run_compare(policies: &[PathBuf], format: ReportFormat, date: Option<&str
             Err(c) => return c,
         }
     }
+    let refs: Vec<&tiao::ir::Program> = programs.iter().collect();
     let opts = diff::Options {
-        as_of: match as_of(date) {
+        as_of: match as_of(date, &refs) {
             Ok(d) => d,
             Err(c) => return c,
         },
         ..diff::Options::default()
     };
-    let refs: Vec<&tiao::ir::Program> = programs.iter().collect();
     let m = tiao::analysis::compare::compare(&refs, &opts);
     let text = match format {
         ReportFormat::Text => tiao::analysis::compare::to_text(&m),

@@ -859,5 +859,5 @@ pub fn transitional(p: &Program) -> Transitional {
 
 /// The id of a rule as a verdict names it: `xinzhou/7/technical_review_required/1`.
 pub fn rule_key(p: &Program, id: &RuleId) -> String {
-    format!("{}/{id}", p.document.meta.id)
+    format!("{}/{id}", p.doc(id.doc).meta.id)
 }

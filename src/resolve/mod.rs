@@ -16,10 +16,13 @@
 //! ```
 
 use crate::diagnostic::{Diagnostic, did_you_mean};
-use crate::ir::{BUILTINS, Citation, Origin};
+use crate::ir::{BUILTINS, Citation, DocId, Origin};
 use crate::source::Span;
 use crate::syntax::ast::{self, Expr, ExprKind, MetaField, Module, RuleKind, TopItem};
 use std::collections::{BTreeMap, HashMap};
+
+pub mod lineage;
+pub use lineage::resolve_lineage;
 
 /// What a name refers to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +54,10 @@ pub struct PlacedRule<'a> {
     /// Text of the item or paragraph the rule stands in (the whole article's first paragraph
     /// for rules written directly in the article).
     pub text: String,
+    /// The document the rule stands in (`DocId(0)`: the policy itself; see `ir::DocId`).
+    pub doc: DocId,
+    /// Concepts for which this reason is set aside by an `override` below its document.
+    pub skip: Vec<String>,
 }
 
 /// An obligation declared in the vocabulary or the policy.
@@ -86,6 +93,11 @@ pub struct Resolved<'a> {
     /// Articles in document order, whether or not in a chapter.
     pub articles: Vec<&'a ast::Article>,
     pub rules: Vec<PlacedRule<'a>>,
+    /// The documents the policy extends or amends, nearest first (`DocId(1)` is `lineage[0]`).
+    pub lineage: Vec<lineage::ResolvedDoc<'a>>,
+    /// What the documents set aside in their ancestors, with the spans of the rules set aside
+    /// (the checker fills in their text).
+    pub set_aside: Vec<(crate::ir::SetAside, Vec<Span>)>,
 }
 
 /// What can be wrong with names and the document's structure.
@@ -197,6 +209,8 @@ pub enum ResolveError {
     KnownRemoved {
         span: Span,
     },
+    /// `extends` / `amends` and the statements that change a parent (E0125–E0129).
+    Lineage(lineage::LineageError),
 }
 
 pub const LEVELS: [&str; 5] = [
@@ -329,6 +343,7 @@ impl ResolveError {
             KnownRemoved { span } => Diagnostic::error("E0122", "`known(…)` is not part of the language: the absence of a fact is never read as a fact")
                 .with_label(*span, "`known` here")
                 .with_help("for an event write `happened(contract_filed_on)` (unknown while the date is not given; `false` in the facts says it has not happened); for the consequence of a duty write `contract_filing is outstanding` (or overdue, late, breached, done, met)"),
+            Lineage(e) => e.diagnostic(),
             DescriptiveWithRules { number, span } => {
                 Diagnostic::warning("W0103", format!("article {number} is marked descriptive but contains rules"))
                     .with_label(*span, "marked descriptive here")
@@ -352,6 +367,7 @@ impl ResolveError {
 pub fn resolve<'a>(stdlib: &'a [Module], policy: &'a Module) -> (Resolved<'a>, Vec<ResolveError>) {
     let mut r = Resolver {
         out: Resolved::default(),
+        doc: DocId(0),
         in_force_article: None,
         errors: Vec::new(),
         first_span: HashMap::new(),
@@ -368,12 +384,15 @@ pub fn resolve<'a>(stdlib: &'a [Module], policy: &'a Module) -> (Resolved<'a>, V
         }
     }
     r.check_names();
+    r.lineage_without_parent(policy);
     let Resolver { out, errors, .. } = r;
     (out, errors)
 }
 
 struct Resolver<'a> {
     out: Resolved<'a>,
+    /// The document being structured (`DocId(0)`: the policy itself).
+    doc: DocId,
     /// The article the policy block names as stating the in-force period.
     in_force_article: Option<(u32, Span)>,
     errors: Vec<ResolveError>,
@@ -432,10 +451,10 @@ impl<'a> Resolver<'a> {
                 }
                 TopItem::Chapter(ch) => {
                     for a in &ch.articles {
-                        self.declare_article_locals(a);
+                        self.declare_article_locals(a, origin);
                     }
                 }
-                TopItem::Article(a) => self.declare_article_locals(a),
+                TopItem::Article(a) => self.declare_article_locals(a, origin),
                 _ => {}
             }
         }
@@ -455,12 +474,17 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    fn declare_article_locals(&mut self, a: &'a ast::Article) {
+    fn declare_article_locals(&mut self, a: &'a ast::Article, origin: Origin) {
+        let origin = if origin == Origin::Stdlib {
+            Origin::Local
+        } else {
+            origin
+        };
         for f in &a.facts {
-            self.declare_fact(f, Origin::Local);
+            self.declare_fact(f, origin);
         }
         for c in &a.concepts {
-            self.declare_concept(c, Origin::Local);
+            self.declare_concept(c, origin);
         }
     }
 
@@ -663,6 +687,8 @@ impl<'a> Resolver<'a> {
                     sub_item: None,
                 },
                 text: first_text.clone(),
+                doc: self.doc,
+                skip: Vec::new(),
             });
         }
         let mut para_no = 0u32;
@@ -680,6 +706,8 @@ impl<'a> Resolver<'a> {
                                 sub_item: None,
                             },
                             text: p.text.value.clone(),
+                            doc: self.doc,
+                            skip: Vec::new(),
                         });
                     }
                     for it in &p.items {
@@ -724,6 +752,8 @@ impl<'a> Resolver<'a> {
                         sub_item: sub_item.clone(),
                     },
                     text: part.text.value.clone(),
+                    doc: self.doc,
+                    skip: Vec::new(),
                 });
             }
         }
@@ -776,6 +806,12 @@ impl<'a> Resolver<'a> {
                     }
                     self.expr(when);
                 }
+                RuleKind::Override { targets } => {
+                    for t in targets {
+                        self.want_overridable(t);
+                    }
+                }
+                RuleKind::Repeal { .. } | RuleKind::Replace { .. } => {}
                 RuleKind::Obligation {
                     name,
                     act,

@@ -66,7 +66,7 @@ fn strip_head(source: &str) -> String {
 /// The rules of a concept (definitions, exceptions, reasons).
 pub fn concept_rules(p: &Program, id: ConceptId) -> Vec<RuleView> {
     let c = p.concept(id);
-    let script = p.script();
+    let script = |r: &RuleId| p.doc(r.doc).meta.script;
     let mut out: Vec<RuleView> = c
         .rules
         .iter()
@@ -74,7 +74,7 @@ pub fn concept_rules(p: &Program, id: ConceptId) -> Vec<RuleView> {
             rule_id: crate::eval::rule_key(p, &r.id),
             policy: rule_policy(p, &r.id),
             article: r.cite.article,
-            cite: r.cite.text(script),
+            cite: r.cite.text(script(&r.id)),
             short: strip_head(&r.source),
             source: r.source.clone(),
             text: r.text.clone(),
@@ -85,7 +85,7 @@ pub fn concept_rules(p: &Program, id: ConceptId) -> Vec<RuleView> {
         rule_id: crate::eval::rule_key(p, &r.id),
         policy: rule_policy(p, &r.id),
         article: r.cite.article,
-        cite: r.cite.text(script),
+        cite: r.cite.text(script(&r.id)),
         short: strip_head(&r.source),
         source: r.source.clone(),
         text: r.text.clone(),
@@ -96,13 +96,13 @@ pub fn concept_rules(p: &Program, id: ConceptId) -> Vec<RuleView> {
 
 /// The rules of a duty.
 pub fn obligation_rules(p: &Program, id: ObligationId) -> Vec<RuleView> {
-    let script = p.script();
     p.obligation(id)
         .rules
         .iter()
         .map(|r| {
+            let script = p.doc(r.id.doc).meta.script;
             let text = p
-                .document
+                .doc(r.id.doc)
                 .article(r.cite.article)
                 .map(article_text)
                 .unwrap_or_default();

@@ -224,6 +224,16 @@ impl Default for Options {
     }
 }
 
+/// The evaluation date a diff uses when none is given: 2025-12-31, or the latest day either policy
+/// enters into force if that is later (so that both have entered into force where possible).
+pub fn default_as_of(programs: &[&Program]) -> NaiveDate {
+    let base = Options::default().as_of;
+    programs
+        .iter()
+        .filter_map(|p| p.document.meta.in_force_span().start_hi)
+        .fold(base, NaiveDate::max)
+}
+
 fn gated(p: &Program, c: ConceptId) -> bool {
     p.scope.is_some_and(|s| s != c) && p.concept(c).scope == ScopeRole::Gated
 }
@@ -708,22 +718,32 @@ impl<'s> Ctx<'s> {
             let exact = merged
                 .iter()
                 .all(|(_, extra)| extra.iter().all(|(_, c)| !matches!(c, Cell::Sample(_))));
-            // the witness: the first cube whose representative, re-evaluated, still differs
-            let mut found = None;
-            for (cube, extra) in &merged {
-                let mut all = cube.clone();
-                all.extend(extra.iter().cloned());
-                if let (Some(x), Some(y)) = self.decide_at(&all, target, assume) {
-                    if x.key != y.key {
-                        found = Some((x, y, all));
-                        break;
+            // the witness: a representative of some cube that, re-evaluated, still differs —
+            // one both policies apply to when there is one
+            let mut found: Option<(Decision, Decision, Cube, bool)> = None;
+            'search: for (cube, extra) in &merged {
+                for cand in expansions(cube) {
+                    let mut all = cand;
+                    all.extend(extra.iter().cloned());
+                    let (Some(x), Some(y)) = self.decide_at(&all, target, assume) else {
+                        continue;
+                    };
+                    if x.key == y.key {
+                        continue;
+                    }
+                    let both = self.complete_scope(&mut all, scopes, need);
+                    let better = found.as_ref().is_none_or(|f| both && !f.3);
+                    if better {
+                        found = Some((x, y, all, both));
+                    }
+                    if both {
+                        break 'search;
                     }
                 }
             }
-            let Some((wa, wb, mut all)) = found else {
+            let Some((wa, wb, all, both_apply)) = found else {
                 continue;
             };
-            let both_apply = self.complete_scope(&mut all, scopes, need);
             let cubes: Vec<Vec<Condition>> = merged
                 .iter()
                 .map(|(c, _)| c.iter().map(|(j, x)| self.condition(*j, x)).collect())
@@ -809,6 +829,31 @@ impl<'s> Ctx<'s> {
             only_b,
         }
     }
+}
+
+/// The projects to try as a cube's witness: its representative, and one per variant of each
+/// enum cell that allows several (at most 24).
+fn expansions(cube: &[(usize, Cell)]) -> Vec<Cube> {
+    let mut out: Vec<Cube> = vec![Vec::new()];
+    for (j, c) in cube {
+        let options: Vec<Cell> = match c {
+            Cell::Enum(vs) if vs.len() > 1 => vs.iter().map(|v| Cell::Enum(vec![*v])).collect(),
+            other => vec![other.clone()],
+        };
+        let mut next = Vec::new();
+        for prefix in &out {
+            for o in &options {
+                if next.len() >= 24 {
+                    break;
+                }
+                let mut x = prefix.clone();
+                x.push((*j, o.clone()));
+                next.push(x);
+            }
+        }
+        out = next;
+    }
+    out
 }
 
 /// A cube: one cell per joint fact.

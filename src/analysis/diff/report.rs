@@ -5,6 +5,13 @@ use std::fmt::Write;
 
 fn applies_note(d: &Diff, e: &Entry) -> Option<String> {
     let (a, b) = (&d.a.id, &d.b.id);
+    let scopes_differ = d
+        .applicability
+        .as_ref()
+        .is_some_and(|x| !x.regions.is_empty());
+    if e.gated == (true, true) && !scopes_differ {
+        return None;
+    }
     match e.gated {
         (true, true) => Some(
             "where only one of them applies (see applicability) it also differs: out of scope is a value of its own"
