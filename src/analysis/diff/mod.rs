@@ -238,8 +238,9 @@ fn gated(p: &Program, c: ConceptId) -> bool {
     p.scope.is_some_and(|s| s != c) && p.concept(c).scope == ScopeRole::Gated
 }
 
-/// The program with its in-force period opened (from 1900, no end): duties compared as written.
-fn timeless(p: &Program) -> Program {
+/// The program with its in-force period opened (from 1900, no end) and no presumption: duties
+/// are compared on it as written (the in-force periods are compared on their own).
+pub fn timeless(p: &Program) -> Program {
     let mut q = p.clone();
     let start = NaiveDate::from_ymd_opt(1900, 1, 1);
     q.document.meta.in_force_date = start;

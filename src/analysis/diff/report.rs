@@ -195,7 +195,11 @@ pub fn region_lines(r: &Region, max: usize) -> Vec<String> {
         return out;
     }
     if r.cubes.len() == 1 {
-        out.push(format!("where {}", cube_text(&r.cubes[0])));
+        if r.cubes[0].is_empty() && !r.exact {
+            out.push("for dates like the witness's (searched)".to_string());
+        } else {
+            out.push(format!("where {}", cube_text(&r.cubes[0])));
+        }
         return out;
     }
     out.push(format!(
