@@ -7,3 +7,4 @@ pub mod diff;
 pub mod html;
 pub mod render;
 pub mod sources;
+pub mod textdiff;

@@ -43,6 +43,12 @@ use rust_decimal::Decimal;
 use serde_json::{Map, Value as J, json};
 use space::{Cell, FactKind, SampleValue, Space};
 
+/// Nodes a search for one reason's witness visits before it gives up (and says so).
+const REASON_BUDGET: usize = 500;
+/// Leaves a duty's search explores before it stops (and says so): duties are searched over
+/// dates, never proven.
+const DUTY_BUDGET: usize = 2_500;
+
 /// The schema of `tiao diff --format json`.
 pub const SCHEMA: &str = "tiao.diff/1";
 
@@ -516,7 +522,8 @@ impl<'s> Ctx<'s> {
                 }
                 done.push((rr.reason.clone(), condition.clone()));
                 let mut ex = self.explorer(target, true);
-                let found = ex.reason_witness(side, cx, ri, cy, scopes, (false, false), 2_000);
+                let found =
+                    ex.reason_witness(side, cx, ri, cy, scopes, (false, false), REASON_BUDGET);
                 self.evaluations += ex.evaluations;
                 drop(ex);
                 match found {
@@ -614,6 +621,7 @@ impl<'s> Ctx<'s> {
         entry.changes = forms::obligation_changes(a, oa, b, ob);
         let target = Target::Obligation(Some(oa), Some(ob));
         let mut ex = self.explorer(target, true);
+        ex.budget = ex.budget.min(DUTY_BUDGET);
         ex.run();
         self.evaluations += ex.evaluations;
         entry.truncated = ex.truncated;
