@@ -366,3 +366,27 @@ fn applicability_is_part_of_the_answer() {
         Some("out_of_scope")
     );
 }
+
+#[test]
+fn the_readme_excerpt_is_what_diff_prints() {
+    let readme = std::fs::read_to_string(format!("{}/README.md", env!("CARGO_MANIFEST_DIR")))
+        .expect("readable");
+    let block = readme
+        .split("```text diff-excerpt\n")
+        .nth(1)
+        .and_then(|b| b.split("```").next())
+        .expect("the README's diff excerpt");
+    let d = diff::diff(
+        &program("jiangxi"),
+        &program("tengzhou"),
+        &diff::Options::default(),
+    );
+    let text = diff::report::to_text(&d);
+    let lines: Vec<&str> = text.lines().map(str::trim_end).collect();
+    for want in block.lines().filter(|l| !l.trim().is_empty()) {
+        assert!(
+            lines.contains(&want.trim_end()),
+            "README line not in the output of tiao diff jiangxi tengzhou:\n{want}"
+        );
+    }
+}

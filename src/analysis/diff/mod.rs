@@ -723,7 +723,24 @@ impl<'s> Ctx<'s> {
         }
         let mut out = Vec::new();
         for (_, _, cubes) in groups {
-            let merged = merge(self.space, cubes);
+            let mut merged = merge(self.space, cubes);
+            // keep the cubes some project both policies apply to lies in, when there are any
+            // (otherwise the region compares the rules as if both applied)
+            if need.0 || need.1 {
+                let ok: Vec<bool> = merged
+                    .iter()
+                    .map(|(c, extra)| {
+                        expansions(c).into_iter().any(|mut all| {
+                            all.extend(extra.iter().cloned());
+                            self.scope_witness(&all, scopes, need).is_some()
+                        })
+                    })
+                    .collect();
+                if ok.iter().any(|x| *x) {
+                    let mut it = ok.iter();
+                    merged.retain(|_| *it.next().unwrap_or(&false));
+                }
+            }
             let exact = merged
                 .iter()
                 .all(|(_, extra)| extra.iter().all(|(_, c)| !matches!(c, Cell::Sample(_))));
