@@ -390,3 +390,106 @@ fn the_readme_excerpt_is_what_diff_prints() {
         );
     }
 }
+
+#[test]
+fn the_commands_print_every_format() {
+    let bin = env!("CARGO_BIN_EXE_tiao");
+    let root = env!("CARGO_MANIFEST_DIR");
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(bin)
+            .current_dir(root)
+            .args(args)
+            .output()
+            .expect("tiao runs");
+        assert!(
+            out.status.success(),
+            "tiao {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("UTF-8")
+    };
+    let json: J = serde_json::from_str(&run(&[
+        "diff",
+        "policies/jingle.tiao",
+        "policies/tengzhou.tiao",
+        "--format",
+        "json",
+    ]))
+    .expect("JSON");
+    assert_eq!(json["schema"], "tiao.diff/1");
+    let filing = json["obligations"]
+        .as_array()
+        .expect("obligations")
+        .iter()
+        .find(|o| o["name"] == "contract_filing")
+        .expect("contract_filing");
+    assert_eq!(
+        filing["changes"][0]["text"],
+        "deadline: 5个工作日 → 7个工作日"
+    );
+    assert_eq!(filing["proof"]["exact"], false);
+    let md = run(&[
+        "diff",
+        "policies/jiangxi.tiao",
+        "policies/tengzhou.tiao",
+        "--format",
+        "markdown",
+    ]);
+    assert!(
+        md.contains("| `technical_review_required` | changed [exact] |"),
+        "{md}"
+    );
+    let html = run(&[
+        "diff",
+        "policies/jiangxi.tiao",
+        "policies/tengzhou.tiao",
+        "--format",
+        "html",
+    ]);
+    assert!(html.starts_with("<!doctype html>"));
+    // an amended version compared with the one it amends, like two jurisdictions
+    let text = run(&[
+        "diff",
+        "examples/county-under-jiangxi.tiao",
+        "examples/county-v2.tiao",
+    ]);
+    assert!(
+        text.contains("change: total_investment: ≥ 100万元 → ≥ 200万元"),
+        "{text}"
+    );
+    assert!(
+        text.contains("change: deadline: 5个工作日 → 7个工作日"),
+        "{text}"
+    );
+    let m: J = serde_json::from_str(&run(&[
+        "compare",
+        "policies/yantai.tiao",
+        "policies/jiangxi.tiao",
+        "policies/tengzhou.tiao",
+        "policies/jingle.tiao",
+        "policies/xinzhou.tiao",
+        "--format",
+        "json",
+    ]))
+    .expect("JSON");
+    assert_eq!(m["schema"], "tiao.compare/1");
+    let row = m["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|r| r["name"] == "self_evaluation")
+        .expect("the self-evaluation window on one row");
+    let cells = row["cells"].as_array().expect("cells");
+    assert_eq!(cells.len(), 5);
+    assert!(
+        cells.iter().all(|c| !c.is_null()),
+        "every document has a self-evaluation window"
+    );
+    let text = run(&[
+        "compare",
+        "policies/jiangxi.tiao",
+        "policies/tengzhou.tiao",
+        "policies/xinzhou.tiao",
+    ]);
+    assert!(text.contains("①"), "{text}");
+}

@@ -79,6 +79,11 @@ enum Raw {
     #[token("each")]
     #[token("regardless")]
     #[token("scope")]
+    #[token("extends")]
+    #[token("amends")]
+    #[token("repeal")]
+    #[token("replace")]
+    #[token("override")]
     Keyword,
     #[regex(r"[\p{XID_Start}_][\p{XID_Continue}]*")]
     Ident,

@@ -510,6 +510,9 @@ impl<'s> Ctx<'s> {
         need: (bool, bool),
     ) -> Entry {
         let target = Target::Concept(Some(ca), Some(cb));
+        // a project both policies apply to, to start the search from when the first witness
+        // found is one only one of them applies to
+        let base = self.scope_witness(&[], scopes, need);
         let mut incomplete = Vec::new();
         let mut sampled_any = false;
         for (side, cx, cy) in [(0usize, ca, cb), (1usize, cb, ca)] {
@@ -528,7 +531,18 @@ impl<'s> Ctx<'s> {
                 drop(ex);
                 match found {
                     explore::Found::Yes(mut cube) => {
-                        let both_apply = self.complete_scope(&mut cube, scopes, need);
+                        let mut both_apply = self.complete_scope(&mut cube, scopes, need);
+                        if let (false, Some(base)) = (both_apply, &base) {
+                            // look again, this time among projects both policies apply to
+                            let mut ex = self.explorer(target, true).with(base);
+                            let again =
+                                ex.reason_witness(side, cx, ri, cy, scopes, need, REASON_BUDGET);
+                            self.evaluations += ex.evaluations;
+                            if let explore::Found::Yes(c) = again {
+                                cube = c;
+                                both_apply = true;
+                            }
+                        }
                         let (wa, wb) = self.decide_at(&cube, target, true);
                         let (Some(wa), Some(wb)) = (wa, wb) else {
                             continue;
