@@ -4,6 +4,14 @@
 
 use std::time::{Duration, Instant};
 
+/// CPU time of this thread so far (Linux: /proc/thread-self/schedstat), for a figure that a busy
+/// machine does not inflate; None elsewhere.
+fn cpu() -> Option<Duration> {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: u64 = s.split_whitespace().next()?.parse().ok()?;
+    Some(Duration::from_nanos(ns))
+}
+
 fn main() {
     let ids = ["xinzhou", "yantai", "tengzhou", "jingle", "jiangxi"];
     let programs: Vec<tiao::ir::Program> = ids
@@ -18,10 +26,12 @@ fn main() {
     let opts = tiao::analysis::diff::Options::default();
     let runs = 7;
     let mut times: Vec<Duration> = Vec::new();
+    let mut cpu_times: Vec<Duration> = Vec::new();
     let mut regions = 0;
     let mut evaluations = 0;
     for _ in 0..runs {
         let start = Instant::now();
+        let cpu_start = cpu();
         regions = 0;
         evaluations = 0;
         for i in 0..programs.len() {
@@ -33,8 +43,15 @@ fn main() {
             }
         }
         times.push(start.elapsed());
+        if let (Some(a), Some(b)) = (cpu_start, cpu()) {
+            cpu_times.push(b - a);
+        }
     }
     times.sort();
+    cpu_times.sort();
+    if let Some(c) = cpu_times.get(cpu_times.len() / 2) {
+        println!("diff, all 10 pairs: median CPU time {c:?} (wall-clock below; it grows when the machine is busy)");
+    }
     println!(
         "diff, all 10 pairs of the bundled policies: median {:?}, fastest {:?} over {runs} runs ({regions} regions with witnesses, {evaluations} single-concept evaluations per run)",
         times[runs / 2],
