@@ -113,7 +113,6 @@ fn describe_rule(r: Rule) -> Option<&'static str> {
         }
         Rule::k_is => "`is`",
         Rule::regardless => "`regardless of scope`",
-        Rule::lineage_rule => "`repeal article N`, `replace article N` or `override NAME`",
         Rule::policy_block => "`policy`",
         Rule::chapter => "`chapter`",
         Rule::article => "`article`",
