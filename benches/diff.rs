@@ -50,7 +50,9 @@ fn main() {
     times.sort();
     cpu_times.sort();
     if let Some(c) = cpu_times.get(cpu_times.len() / 2) {
-        println!("diff, all 10 pairs: median CPU time {c:?} (wall-clock below; it grows when the machine is busy)");
+        println!(
+            "diff, all 10 pairs: median CPU time {c:?} (wall-clock below; it grows when the machine is busy)"
+        );
     }
     println!(
         "diff, all 10 pairs of the bundled policies: median {:?}, fastest {:?} over {runs} runs ({regions} regions with witnesses, {evaluations} single-concept evaluations per run)",
