@@ -102,8 +102,14 @@ fn entry_body(s: &mut String, d: &Diff, e: &Entry) {
         if rules.is_empty() {
             let _ = writeln!(s, "  {side}: —");
         }
+        let mut shown: Vec<&str> = Vec::new();
         for r in rules.iter() {
             let _ = writeln!(s, "  {side} {}: {}", r.cite, r.short);
+            // the text the rule stands in, once per paragraph or item
+            if !r.text.is_empty() && !shown.contains(&r.text.as_str()) {
+                shown.push(&r.text);
+                let _ = writeln!(s, "      「{}」", r.text.replace('\n', " "));
+            }
         }
     }
     for c in &e.changes {
