@@ -48,6 +48,7 @@ pub mod eval;
 pub mod input;
 pub mod ir;
 pub mod json;
+pub mod loader;
 pub mod resolve;
 pub mod scenario;
 pub mod source;
@@ -94,6 +95,16 @@ pub fn compile_for_analysis(name: &str, text: &str) -> Compiled {
 }
 
 fn compile_with(name: &str, text: &str, conflicts: bool) -> Compiled {
+    // a policy that extends or amends another is compiled with it (the bundled policies)
+    if text.contains("extends") || text.contains("amends") {
+        let probe = syntax::parse(source::FileId(0), text);
+        if probe
+            .as_ref()
+            .is_ok_and(|m| loader::parent_clause(m).is_some())
+        {
+            return loader::compile_with_loader(name, text, &loader::Bundled, conflicts);
+        }
+    }
     let mut sources = SourceMap::new();
     let mut diagnostics = Vec::new();
     let mut stdlib = Vec::new();

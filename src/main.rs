@@ -30,6 +30,9 @@ macro_rules! outln {
 }
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+#[path = "cli/analysis.rs"]
+mod analysis_cli;
 use tiao::calendar::Calendar;
 use tiao::eval::{self, Outcome};
 
@@ -131,6 +134,27 @@ enum Command {
         #[arg(long)]
         source: Option<PathBuf>,
     },
+    /// Compare two policies concept by concept: same, changed, only in one; for a changed concept
+    /// the regions of projects decided differently, each with a witness project.
+    Diff {
+        a: PathBuf,
+        b: PathBuf,
+        #[arg(long, value_enum, default_value = "text")]
+        format: analysis_cli::ReportFormat,
+        /// The evaluation date of the witnesses (default 2025-12-31).
+        #[arg(long)]
+        as_of: Option<String>,
+    },
+    /// The matrix of several policies: rows concepts and duties, columns jurisdictions, cells the
+    /// rules with their articles, agreeing cells grouped.
+    Compare {
+        #[arg(required = true)]
+        policies: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: analysis_cli::ReportFormat,
+        #[arg(long)]
+        as_of: Option<String>,
+    },
     /// Per document: articles encoded, descriptive (with the reason) or missing, and the
     /// provisions no scenario tests.
     Coverage {
@@ -191,6 +215,17 @@ fn main() -> ExitCode {
             scenarios,
             markdown,
         } => coverage(&policies, &scenarios, markdown),
+        Command::Diff {
+            a,
+            b,
+            format,
+            as_of,
+        } => analysis_cli::run_diff(&a, &b, format, as_of.as_deref()),
+        Command::Compare {
+            policies,
+            format,
+            as_of,
+        } => analysis_cli::run_compare(&policies, format, as_of.as_deref()),
     }
 }
 
@@ -230,14 +265,18 @@ fn load_calendar(path: Option<&Path>) -> Result<std::borrow::Cow<'static, Calend
 /// Read a text file: at most `tiao::input::MAX_INPUT_BYTES`, UTF-8 (a byte-order mark is
 /// skipped); another encoding is named with the command that converts it.
 fn read(path: &Path) -> Result<String, ExitCode> {
-    use std::io::Read;
-    let fail = |e: &std::io::Error| {
-        eprintln!("error: cannot read {}: {}", path.display(), io_words(path, e));
+    read_text(path).map_err(|e| {
+        eprintln!("error: {e}");
         ExitCode::from(2)
-    };
+    })
+}
+
+/// [`read`], the error as a message.
+fn read_text(path: &Path) -> Result<String, String> {
+    use std::io::Read;
+    let fail = |e: &std::io::Error| format!("cannot read {}: {}", path.display(), io_words(path, e));
     if path.is_dir() {
-        eprintln!("error: cannot read {}: it is a folder, not a file", path.display());
-        return Err(ExitCode::from(2));
+        return Err(format!("cannot read {}: it is a folder, not a file", path.display()));
     }
     let file = std::fs::File::open(path).map_err(|e| fail(&e))?;
     let limit = tiao::input::MAX_INPUT_BYTES;
@@ -246,10 +285,7 @@ fn read(path: &Path) -> Result<String, ExitCode> {
     file.take(limit as u64 + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| fail(&e))?;
-    tiao::input::decode_text(&bytes, &path.display().to_string(), limit).map_err(|e| {
-        eprintln!("error: {e}");
-        ExitCode::from(2)
-    })
+    tiao::input::decode_text(&bytes, &path.display().to_string(), limit).map_err(|e| e.to_string())
 }
 
 /// `--as-of`: the date grammar of facts files (docs/input.md).
@@ -280,9 +316,28 @@ fn io_words(path: &Path, e: &std::io::Error) -> String {
     }
 }
 
+/// Parents named with `from "PATH"` are read relative to the file that names them; without
+/// `from`, a bundled policy.
+struct FsLoader;
+
+impl tiao::loader::Loader for FsLoader {
+    fn load(&self, by: &str, id: &str, from: Option<&str>) -> Result<(String, String), String> {
+        let Some(p) = from else {
+            return tiao::loader::Bundled.load(by, id, None);
+        };
+        let path = Path::new(by).parent().unwrap_or(Path::new(".")).join(p);
+        read_text(&path).map(|t| (path.display().to_string(), t))
+    }
+}
+
+/// Compile a policy file, with the policies it extends or amends.
+fn compile_text(name: &str, text: &str) -> tiao::Compiled {
+    tiao::loader::compile_with_loader(name, text, &FsLoader, true)
+}
+
 fn compile(path: &Path, error_format: ErrorFormat) -> Result<tiao::ir::Program, ExitCode> {
     let text = read(path)?;
-    let compiled = tiao::compile(&path.display().to_string(), &text);
+    let compiled = compile_text(&path.display().to_string(), &text);
     if compiled.has_errors() {
         print_diagnostics(&compiled, error_format);
         return Err(ExitCode::from(1));
@@ -312,7 +367,7 @@ fn check(files: &[PathBuf], error_format: ErrorFormat, deny_warnings: bool) -> E
             Ok(t) => t,
             Err(code) => return code,
         };
-        let compiled = tiao::compile(&f.display().to_string(), &text);
+        let compiled = compile_text(&f.display().to_string(), &text);
         let warnings = compiled
             .diagnostics
             .iter()
@@ -464,6 +519,7 @@ fn list_facts(policy: &Path) -> ExitCode {
         let origin = match f.origin {
             tiao::ir::Origin::Local => "local",
             tiao::ir::Origin::Stdlib => "shared",
+            tiao::ir::Origin::Inherited => "inherited",
         };
         outln!(
             "{:<40} {:<18} {:<7} {}",
@@ -658,7 +714,7 @@ fn lint(policies: &[PathBuf], all: bool) -> ExitCode {
             Ok(t) => t,
             Err(code) => return code,
         };
-        let compiled = tiao::compile(&path.display().to_string(), &text);
+        let compiled = compile_text(&path.display().to_string(), &text);
         let Some(program) = compiled.program.as_ref() else {
             print_diagnostics(&compiled, ErrorFormat::Human);
             return ExitCode::from(1);

@@ -272,6 +272,9 @@ pub(super) fn conflict_errors(p: &Program) -> Vec<CheckError> {
         .map(|sc| {
             let c = &p.concepts[sc.concept];
             let (a, b) = (&c.rules[sc.rules.0], &c.rules[sc.rules.1]);
+            if a.id.doc != b.id.doc {
+                return super::lineage::conflict(p, c, a, b, &sc.witness);
+            }
             let witness = if sc.witness.is_empty() {
                 "any facts".to_string()
             } else {

@@ -95,11 +95,12 @@ pub(super) fn document(r: &Resolved) -> ir::Document {
                     ir::Script::Simplified
                 }
             }
-            MetaField::Unknown { .. } => {}
+            MetaField::Unknown { .. } | MetaField::Lineage { .. } => {}
         }
     }
     let mut rules_of: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
-    for p in &r.rules {
+    // the rules of this policy's own document (not those inherited from a parent)
+    for p in r.rules.iter().filter(|p| p.doc == ir::DocId(0)) {
         *rules_of.entry(p.cite.article).or_default() += 1;
     }
     let articles: Vec<ir::Article> = r

@@ -20,6 +20,7 @@ pub mod conflict;
 pub use conflict::{StaticConflict, static_conflicts};
 mod document;
 mod expr;
+mod lineage;
 
 use crate::diagnostic::Diagnostic;
 use crate::ir::{self, ConceptId, EnumId, FactId, RecordId, RuleId, Type};
@@ -84,6 +85,16 @@ pub enum CheckError {
         second: Span,
         second_article: u32,
         /// A project on which both rules apply, in the drafter's words (`total_investment = 500万元`).
+        witness: String,
+    },
+    /// Two rules of different documents of a lineage (a parent's and the policy's) that
+    /// conflict: the policy should `override` the parent's.
+    LineageConflict {
+        concept: String,
+        first: Span,
+        first_cite: String,
+        second: Span,
+        second_cite: String,
         witness: String,
     },
     Cycle {
@@ -193,6 +204,15 @@ impl CheckError {
             .with_label(*first, format!("article {first_article} gives another"))
             .with_help(format!(
                 "both apply to a project with {witness}; make one an `exception` (原则上…除外) or narrow their conditions"
+            )),
+            LineageConflict { concept, first, first_cite, second, second_cite, witness } => Diagnostic::error(
+                "E0222",
+                format!("`{concept}` is decided one way by {first_cite} and another by {second_cite}"),
+            )
+            .with_label(*second, format!("{second_cite} gives one value"))
+            .with_label(*first, format!("{first_cite} gives another"))
+            .with_help(format!(
+                "both apply to a project with {witness}; to change what the parent decides, write `override {concept}` next to the new rule (or make it an `exception`)"
             )),
             Cycle { concepts, span } => Diagnostic::error("E0212", format!("concepts depend on each other in a circle: {}", concepts.join(" → ")))
                 .with_label(*span, "the circle starts here")
@@ -434,11 +454,12 @@ impl<'r, 'a> Checker<'r, 'a> {
             }
         }
 
-        let mut ordinals: HashMap<(u32, String), u32> = HashMap::new();
-        let mut next_id = |article: u32, target: String| -> RuleId {
-            let n = ordinals.entry((article, target.clone())).or_insert(0);
+        let mut ordinals: HashMap<(ir::DocId, u32, String), u32> = HashMap::new();
+        let mut next_id = |doc: ir::DocId, article: u32, target: String| -> RuleId {
+            let n = ordinals.entry((doc, article, target.clone())).or_insert(0);
             *n += 1;
             RuleId {
+                doc,
                 article,
                 target,
                 ordinal: *n,
@@ -499,6 +520,10 @@ impl<'r, 'a> Checker<'r, 'a> {
                 } => {
                     let w = self.condition(&env, when);
                     for concept in targets {
+                        if placed.skip.contains(&concept.name) {
+                            // set aside by an `override` of a document that builds on this one
+                            continue;
+                        }
                         let Some(Symbol::Concept(cid)) = self.r.names.get(&concept.name).copied()
                         else {
                             // resolve reported the name
@@ -515,8 +540,11 @@ impl<'r, 'a> Checker<'r, 'a> {
                             continue;
                         }
                         mark(cid, self);
-                        let rule_id =
-                            next_id(placed.cite.article, format!("{}.{}", concept.name, id.name));
+                        let rule_id = next_id(
+                            placed.doc,
+                            placed.cite.article,
+                            format!("{}.{}", concept.name, id.name),
+                        );
                         concepts[cid as usize].reasons.push(ir::ReasonRule {
                             id: rule_id,
                             reason: id.name.clone(),
@@ -528,6 +556,8 @@ impl<'r, 'a> Checker<'r, 'a> {
                         });
                     }
                 }
+                // consumed by resolve (lineage::apply_lineage)
+                RuleKind::Repeal { .. } | RuleKind::Replace { .. } | RuleKind::Override { .. } => {}
                 RuleKind::Obligation {
                     name,
                     bearer,
@@ -570,7 +600,7 @@ impl<'r, 'a> Checker<'r, 'a> {
                     }
                     let w = when.as_ref().map(|w| self.condition(&env, w));
                     obligations[oid as usize].rules.push(ir::ObligationRule {
-                        id: next_id(placed.cite.article, name.name.clone()),
+                        id: next_id(placed.doc, placed.cite.article, name.name.clone()),
                         act: FactId(fid),
                         deadline,
                         when: w,
@@ -606,6 +636,8 @@ impl<'r, 'a> Checker<'r, 'a> {
             concepts,
             obligations,
             scope: None,
+            lineage: lineage::ancestors(self.r),
+            set_aside: lineage::set_aside(self.r, self.sources),
         };
         mark_scope(&mut program);
         // a presumption is only worth stating for a fact some rule reads
@@ -626,7 +658,7 @@ impl<'r, 'a> Checker<'r, 'a> {
         placed: &crate::resolve::PlacedRule,
         (concept, value, when, exception): (&ast::Ident, &ast::Expr, Option<&ast::Expr>, bool),
         source: &str,
-        next_id: &mut dyn FnMut(u32, String) -> RuleId,
+        next_id: &mut dyn FnMut(ir::DocId, u32, String) -> RuleId,
         mark: &mut dyn FnMut(u32, &mut Self),
     ) {
         let Some(Symbol::Concept(cid)) = self.r.names.get(&concept.name).copied() else {
@@ -652,7 +684,7 @@ impl<'r, 'a> Checker<'r, 'a> {
         let v = self.coerce(v, &cty, "the value of this definition");
         let w = when.map(|w| self.condition(env, w));
         concepts[cid as usize].rules.push(ir::ConceptRule {
-            id: next_id(placed.cite.article, concept.name.clone()),
+            id: next_id(placed.doc, placed.cite.article, concept.name.clone()),
             value: v,
             when: w,
             exception,

@@ -417,6 +417,35 @@ pub fn evaluate(
     }
 }
 
+/// One concept alone, as an analysis needs it when it evaluates many partial projects (`diff`
+/// explores the fact space with it): the concepts and duties it reads are computed, nothing
+/// else. No presumption is applied (the caller states every fact it means), and with
+/// `assume_in_scope` the concept is decided as if the policy applied (the `if_in_scope` reading).
+pub fn concept_alone(
+    program: &Program,
+    facts: &Facts,
+    as_of: NaiveDate,
+    calendar: &Calendar,
+    id: ConceptId,
+    assume_in_scope: bool,
+) -> ConceptResult {
+    let mut ev = Evaluator::new(program, facts, as_of, calendar, assume_in_scope);
+    ev.concept(id).clone()
+}
+
+/// One duty alone (every rule and instance), like [`concept_alone`].
+pub fn obligation_alone(
+    program: &Program,
+    facts: &Facts,
+    as_of: NaiveDate,
+    calendar: &Calendar,
+    id: ObligationId,
+    assume_in_scope: bool,
+) -> Vec<ObligationResult> {
+    let mut ev = Evaluator::new(program, facts, as_of, calendar, assume_in_scope);
+    ev.duty(id).clone()
+}
+
 /// Whether the policy is in force on `as_of`, from its metadata; None when the text does not
 /// allow one to say (an unknown issue date, unless its bounds decide it).
 pub fn in_force(program: &Program, as_of: NaiveDate) -> Option<bool> {
@@ -835,7 +864,7 @@ pub fn transitional(p: &Program) -> Transitional {
 
 /// The id of a rule as a verdict names it: `xinzhou/7/technical_review_required/1`.
 pub fn rule_key(p: &Program, id: &RuleId) -> String {
-    format!("{}/{id}", p.document.meta.id)
+    format!("{}/{id}", p.doc(id.doc).meta.id)
 }
 
 /// Run `f` with at least 256 KiB of stack left, growing the stack on the heap (4 MiB at a time)

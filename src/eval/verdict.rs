@@ -45,6 +45,63 @@ pub fn value_json(p: &Program, v: &Value) -> J {
     }
 }
 
+/// For a policy that extends or amends another: which policy's article a rule stands in, cited
+/// in that document's script (`"policy": "jiangxi", "article": "第九條"`). Nothing otherwise.
+fn lineage_cite(p: &Program, id: &crate::ir::RuleId, c: &Citation, m: &mut Map<String, J>) {
+    if p.lineage.is_empty() {
+        return;
+    }
+    let doc = p.doc(id.doc);
+    let script = doc.meta.script;
+    m.insert("policy".into(), J::String(doc.meta.id.clone()));
+    m.insert("article".into(), J::String(c.article_heading(script)));
+    m.insert("cite".into(), J::String(c.text(script)));
+}
+
+/// The lineage of a policy that extends or amends others: each document, and what was set
+/// aside in it.
+pub fn lineage_json(p: &Program) -> J {
+    let docs: Vec<J> = std::iter::once((crate::ir::DocId(0), &p.document, None))
+        .chain(p.lineage.iter().enumerate().map(|(k, a)| {
+            (crate::ir::DocId(k as u32 + 1), &a.document, Some(a.relation))
+        }))
+        .map(|(id, d, relation)| {
+            let set_aside: Vec<J> = p
+                .set_aside
+                .iter()
+                .filter(|s| s.doc == id)
+                .map(|s| {
+                    let by = p.doc(s.by_doc);
+                    let what = match &s.what {
+                        crate::ir::SetAsideWhat::Article { number, replaced } => json!({
+                            "article": crate::ir::article_heading(*number, d.meta.script),
+                            "how": if *replaced { "replaced" } else { "repealed" },
+                        }),
+                        crate::ir::SetAsideWhat::Rules { name } => json!({ "rules_of": name, "how": "overridden" }),
+                    };
+                    json!({
+                        "what": what,
+                        "by": { "policy": by.meta.id, "cite": s.by.text(by.meta.script) },
+                        "rules": s.rules.iter().map(|(c, src)| json!({ "cite": c.text(d.meta.script), "rule": src })).collect::<Vec<_>>(),
+                    })
+                })
+                .collect();
+            let mut m = Map::new();
+            m.insert("id".into(), J::String(d.meta.id.clone()));
+            m.insert("title".into(), J::String(d.meta.title.clone()));
+            if let Some(j) = &d.meta.jurisdiction {
+                m.insert("jurisdiction".into(), J::String(j.clone()));
+            }
+            if let Some(r) = relation {
+                m.insert("builds_on_it".into(), J::String(r.word().into()));
+            }
+            m.insert("set_aside".into(), J::Array(set_aside));
+            J::Object(m)
+        })
+        .collect();
+    J::Array(docs)
+}
+
 fn cite_json(p: &Program, c: &Citation) -> Map<String, J> {
     let script = p.script();
     let mut m = Map::new();
@@ -118,6 +175,7 @@ fn scope_because(p: &Program, excluded_by: &[usize]) -> Vec<J> {
         .map(|rule| {
             let mut b = cite_json(p, &rule.cite);
             b.insert("rule_id".into(), J::String(super::rule_key(p, &rule.id)));
+            lineage_cite(p, &rule.id, &rule.cite, &mut b);
             b.insert("rule".into(), J::String(rule.source.clone()));
             b.insert("scope".into(), J::Bool(true));
             J::Object(b)
@@ -133,6 +191,7 @@ fn concept_json(p: &Program, facts: &Facts, ev: &Evaluation, ci: usize, r: &Conc
         let rule = &c.rules[ri];
         let mut b = cite_json(p, &rule.cite);
         b.insert("rule_id".into(), J::String(super::rule_key(p, &rule.id)));
+        lineage_cite(p, &rule.id, &rule.cite, &mut b);
         b.insert("rule".into(), J::String(rule.source.clone()));
         if rule.exception {
             b.insert("exception".into(), J::Bool(true));
@@ -144,6 +203,7 @@ fn concept_json(p: &Program, facts: &Facts, ev: &Evaluation, ci: usize, r: &Conc
         let mut o = Map::new();
         o.insert("id".into(), J::String(rr.reason.clone()));
         o.extend(cite_json(p, &rr.cite));
+        lineage_cite(p, &rr.id, &rr.cite, &mut o);
         o.insert("text".into(), J::String(rr.text.clone()));
         J::Object(o)
     };
@@ -161,6 +221,7 @@ fn concept_json(p: &Program, facts: &Facts, ev: &Evaluation, ci: usize, r: &Conc
             let mut b = cite_json(p, &rr.cite);
             b.insert("reason".into(), J::String(rr.reason.clone()));
             b.insert("rule_id".into(), J::String(super::rule_key(p, &rr.id)));
+            lineage_cite(p, &rr.id, &rr.cite, &mut b);
             b.insert("holds".into(), holds);
             b.insert("rule".into(), J::String(rr.source.clone()));
             because.push(J::Object(b));
@@ -222,6 +283,7 @@ fn concept_json(p: &Program, facts: &Facts, ev: &Evaluation, ci: usize, r: &Conc
                 let rule = &c.rules[i];
                 let mut o = cite_json(p, &rule.cite);
                 o.insert("rule_id".into(), J::String(super::rule_key(p, &rule.id)));
+                lineage_cite(p, &rule.id, &rule.cite, &mut o);
                 o.insert("rule".into(), J::String(rule.source.clone()));
                 J::Object(o)
             };
@@ -283,6 +345,7 @@ fn obligation_json(p: &Program, r: &ObligationResult) -> J {
     m.insert("key".into(), J::String(obligation_key(p, r)));
     m.extend(cite_json(p, &rule.cite));
     m.insert("rule_id".into(), J::String(super::rule_key(p, &rule.id)));
+    lineage_cite(p, &rule.id, &rule.cite, &mut m);
     if let Some(b) = &rule.bearer {
         m.insert("bearer".into(), J::String(b.clone()));
     }
@@ -422,6 +485,9 @@ pub fn to_json(p: &Program, facts: &Facts, ev: &Evaluation) -> J {
     out.insert("concepts".into(), J::Object(concepts));
     out.insert("obligations".into(), J::Array(obligations));
     out.insert("notes".into(), J::Array(notes));
+    if !p.lineage.is_empty() {
+        out.insert("lineage".into(), lineage_json(p));
+    }
     J::Object(out)
 }
 
@@ -526,6 +592,21 @@ fn value_text(p: &Program, c: &crate::ir::ConceptDef, r: &ConceptResult) -> Stri
 }
 
 /// A readable summary of the same verdict, in Chinese and English.
+/// A citation for the text summary: with the policy it stands in when the program builds on
+/// others (`jiangxi 第九條第一款`).
+fn text_cite(
+    p: &Program,
+    id: &crate::ir::RuleId,
+    c: &Citation,
+    script: crate::ir::Script,
+) -> String {
+    if p.lineage.is_empty() {
+        return c.text(script);
+    }
+    let doc = p.doc(id.doc);
+    format!("{} {}", doc.meta.id, c.text(doc.meta.script))
+}
+
 pub fn to_text(p: &Program, ev: &Evaluation) -> String {
     let meta = &p.document.meta;
     let script = meta.script;
@@ -574,8 +655,12 @@ pub fn to_text(p: &Program, ev: &Evaluation) -> String {
         let mut cites: Vec<String> = r
             .rules
             .iter()
-            .map(|ri| c.rules[*ri].cite.text(script))
-            .chain(r.reasons.iter().map(|ri| c.reasons[*ri].cite.text(script)))
+            .map(|ri| text_cite(p, &c.rules[*ri].id, &c.rules[*ri].cite, script))
+            .chain(
+                r.reasons
+                    .iter()
+                    .map(|ri| text_cite(p, &c.reasons[*ri].id, &c.reasons[*ri].cite, script)),
+            )
             .collect();
         cites.dedup();
         let cite = if cites.is_empty() {
@@ -625,7 +710,7 @@ pub fn to_text(p: &Program, ev: &Evaluation) -> String {
             pad(&def.name, name_width),
             pad(&format!("{status}{inst}{earliest}{due}"), 16),
             def.doc.as_deref().unwrap_or(""),
-            rule.cite.text(script)
+            text_cite(p, &rule.id, &rule.cite, script)
         )
     };
     let (own, authorities): (Vec<&ObligationResult>, Vec<&ObligationResult>) = ev

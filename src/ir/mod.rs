@@ -63,7 +63,15 @@ pub enum Origin {
     Stdlib,
     /// The policy itself.
     Local,
+    /// A policy this one extends or amends (`extends jiangxi`).
+    Inherited,
 }
+
+/// Which document of a program's lineage something belongs to: `DocId(0)` is the policy itself,
+/// `DocId(1)` the policy it extends or amends ([`Program::lineage`]`[0]`), `DocId(2)` that one's
+/// parent, and so on. A policy that extends nothing has only `DocId(0)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct DocId(pub u32);
 
 #[derive(Debug, Clone)]
 pub struct EnumDef {
@@ -106,6 +114,8 @@ pub struct Citation {
 /// rely on.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct RuleId {
+    /// The document the rule stands in (its article is that document's article).
+    pub doc: DocId,
     pub article: u32,
     pub target: String,
     pub ordinal: u32,
@@ -751,6 +761,56 @@ impl Document {
     }
 }
 
+/// How a policy relates to the one it builds on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Relation {
+    /// `extends`: another jurisdiction's measures, taken over and changed (a county under its
+    /// province); article numbers are each document's own.
+    Extends,
+    /// `amends`: an earlier version of the same measures; article numbers are shared, and an
+    /// article of the new version replaces the one with its number (`replace article N`).
+    Amends,
+}
+
+impl Relation {
+    pub fn word(self) -> &'static str {
+        match self {
+            Relation::Extends => "extends",
+            Relation::Amends => "amends",
+        }
+    }
+}
+
+/// A document a program builds on, with how the document below it relates to it.
+#[derive(Debug, Clone)]
+pub struct Ancestor {
+    /// How the document one level below ([`DocId`] one less) relates to this one.
+    pub relation: Relation,
+    pub document: Document,
+}
+
+/// What a document set aside in one of its ancestors.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SetAsideWhat {
+    /// `repeal article N` (or `replace article N`, with `replaced`).
+    Article { number: u32, replaced: bool },
+    /// `override C`: the ancestor's rules for a concept or duty.
+    Rules { name: String },
+}
+
+/// A part of an ancestor that no longer applies in the program, and the article that says so.
+#[derive(Debug, Clone)]
+pub struct SetAside {
+    /// The ancestor's document.
+    pub doc: DocId,
+    pub what: SetAsideWhat,
+    /// The document and place of the statement (`repeal article 17` in 某县 第三条).
+    pub by_doc: DocId,
+    pub by: Citation,
+    /// The rules set aside: where they stood, as written.
+    pub rules: Vec<(Citation, String)>,
+}
+
 /// A checked policy: the document, the vocabulary in scope, and the rules.
 #[derive(Debug, Clone)]
 pub struct Program {
@@ -765,6 +825,11 @@ pub struct Program {
     /// Facts presumed when the project does not give them: `jurisdiction_level` is the policy's
     /// own level (a project evaluated against a county's measures is that county's project).
     pub presumptions: Vec<(FactId, Value)>,
+    /// The documents this policy extends or amends, nearest first (`DocId(1)` is `lineage[0]`);
+    /// empty for a policy that builds on none.
+    pub lineage: Vec<Ancestor>,
+    /// What the policy (or an ancestor) set aside in an ancestor.
+    pub set_aside: Vec<SetAside>,
 }
 
 impl Program {
@@ -797,6 +862,16 @@ impl Program {
     }
     pub fn script(&self) -> Script {
         self.document.meta.script
+    }
+    /// The document of the lineage a rule or article belongs to (`DocId(0)`: this policy's own).
+    pub fn doc(&self, id: DocId) -> &Document {
+        match id.0 {
+            0 => &self.document,
+            n => self
+                .lineage
+                .get(n as usize - 1)
+                .map_or(&self.document, |a| &a.document),
+        }
     }
     /// Human name of a type, in the drafter's words.
     pub fn type_name(&self, ty: &Type) -> String {

@@ -16,11 +16,14 @@
 //! ```
 
 use crate::diagnostic::{Diagnostic, did_you_mean};
-use crate::ir::{BUILTINS, Citation, Origin};
+use crate::ir::{BUILTINS, Citation, DocId, Origin};
 use crate::source::Span;
 use crate::syntax::ast::{self, Expr, ExprKind, MetaField, Module, RuleKind, TopItem};
 use std::collections::{BTreeMap, HashMap};
 use std::cmp::Ordering;
+
+pub mod lineage;
+pub use lineage::resolve_lineage;
 
 /// What a name refers to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,6 +55,10 @@ pub struct PlacedRule<'a> {
     /// Text of the item or paragraph the rule stands in (the whole article's first paragraph
     /// for rules written directly in the article).
     pub text: String,
+    /// The document the rule stands in (`DocId(0)`: the policy itself; see `ir::DocId`).
+    pub doc: DocId,
+    /// Concepts for which this reason is set aside by an `override` below its document.
+    pub skip: Vec<String>,
 }
 
 /// An obligation declared in the vocabulary or the policy.
@@ -87,6 +94,11 @@ pub struct Resolved<'a> {
     /// Articles in document order, whether or not in a chapter.
     pub articles: Vec<&'a ast::Article>,
     pub rules: Vec<PlacedRule<'a>>,
+    /// The documents the policy extends or amends, nearest first (`DocId(1)` is `lineage[0]`).
+    pub lineage: Vec<lineage::ResolvedDoc<'a>>,
+    /// What the documents set aside in their ancestors, with the spans of the rules set aside
+    /// (the checker fills in their text).
+    pub set_aside: Vec<(crate::ir::SetAside, Vec<Span>)>,
 }
 
 /// What can be wrong with names and the document's structure.
@@ -226,6 +238,8 @@ pub enum ResolveError {
     ZeroPeriod {
         span: Span,
     },
+    /// `extends` / `amends` and the statements that change a parent (E0125–E0129).
+    Lineage(lineage::LineageError),
 }
 
 pub const LEVELS: [&str; 5] = [
@@ -377,6 +391,7 @@ impl ResolveError {
             KnownRemoved { span } => Diagnostic::error("E0122", "`known(…)` is not part of the language: the absence of a fact is never read as a fact")
                 .with_label(*span, "`known` here")
                 .with_help("for an event write `happened(contract_filed_on)` (unknown while the date is not given; `false` in the facts says it has not happened); for the consequence of a duty write `contract_filing is outstanding` (or overdue, late, breached, done, met)"),
+            Lineage(e) => e.diagnostic(),
             DescriptiveWithRules { number, span } => {
                 Diagnostic::warning("W0103", format!("article {number} is marked descriptive but contains rules"))
                     .with_label(*span, "marked descriptive here")
@@ -400,6 +415,7 @@ impl ResolveError {
 pub fn resolve<'a>(stdlib: &'a [Module], policy: &'a Module) -> (Resolved<'a>, Vec<ResolveError>) {
     let mut r = Resolver {
         out: Resolved::default(),
+        doc: DocId(0),
         in_force_article: None,
         errors: Vec::new(),
         first_span: HashMap::new(),
@@ -410,23 +426,7 @@ pub fn resolve<'a>(stdlib: &'a [Module], policy: &'a Module) -> (Resolved<'a>, V
     }
     r.declare_module(policy, Origin::Local);
     r.structure(policy);
-    if let Some(a) = r.out.articles.get(MAX_ARTICLES) {
-        r.errors.push(ResolveError::TooMany {
-            what: "articles",
-            limit: MAX_ARTICLES,
-            span: Span {
-                end: a.number_span.end,
-                ..a.span
-            },
-        });
-    }
-    if let Some(p) = r.out.rules.get(MAX_RULES) {
-        r.errors.push(ResolveError::TooMany {
-            what: "rules",
-            limit: MAX_RULES,
-            span: p.rule.span,
-        });
-    }
+    r.check_limits();
     if let Some((n, span)) = r.in_force_article {
         if !r.out.articles.iter().any(|a| a.number == n) {
             r.errors
@@ -434,6 +434,7 @@ pub fn resolve<'a>(stdlib: &'a [Module], policy: &'a Module) -> (Resolved<'a>, V
         }
     }
     r.check_names();
+    r.lineage_without_parent(policy);
     let Resolver { out, errors, .. } = r;
     (out, errors)
 }
@@ -444,8 +445,33 @@ pub const MAX_ARTICLES: usize = 10_000;
 /// The most rules one policy may hold.
 pub const MAX_RULES: usize = 200_000;
 
+impl Resolver<'_> {
+    /// The articles and rules of the document just structured stay within the limits.
+    fn check_limits(&mut self) {
+        if let Some(a) = self.out.articles.get(MAX_ARTICLES) {
+            self.errors.push(ResolveError::TooMany {
+                what: "articles",
+                limit: MAX_ARTICLES,
+                span: Span {
+                    end: a.number_span.end,
+                    ..a.span
+                },
+            });
+        }
+        if let Some(p) = self.out.rules.get(MAX_RULES) {
+            self.errors.push(ResolveError::TooMany {
+                what: "rules",
+                limit: MAX_RULES,
+                span: p.rule.span,
+            });
+        }
+    }
+}
+
 struct Resolver<'a> {
     out: Resolved<'a>,
+    /// The document being structured (`DocId(0)`: the policy itself).
+    doc: DocId,
     /// The article the policy block names as stating the in-force period.
     in_force_article: Option<(u32, Span)>,
     errors: Vec<ResolveError>,
@@ -509,10 +535,10 @@ impl<'a> Resolver<'a> {
                 }
                 TopItem::Chapter(ch) => {
                     for a in &ch.articles {
-                        self.declare_article_locals(a);
+                        self.declare_article_locals(a, origin);
                     }
                 }
-                TopItem::Article(a) => self.declare_article_locals(a),
+                TopItem::Article(a) => self.declare_article_locals(a, origin),
                 _ => {}
             }
         }
@@ -532,12 +558,17 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    fn declare_article_locals(&mut self, a: &'a ast::Article) {
+    fn declare_article_locals(&mut self, a: &'a ast::Article, origin: Origin) {
+        let origin = if origin == Origin::Stdlib {
+            Origin::Local
+        } else {
+            origin
+        };
         for f in &a.facts {
-            self.declare_fact(f, Origin::Local);
+            self.declare_fact(f, origin);
         }
         for c in &a.concepts {
-            self.declare_concept(c, Origin::Local);
+            self.declare_concept(c, origin);
         }
     }
 
@@ -775,6 +806,8 @@ impl<'a> Resolver<'a> {
                     sub_item: None,
                 },
                 text: first_text.clone(),
+                doc: self.doc,
+                skip: Vec::new(),
             });
         }
         let mut para_no = 0u32;
@@ -792,6 +825,8 @@ impl<'a> Resolver<'a> {
                                 sub_item: None,
                             },
                             text: p.text.value.clone(),
+                            doc: self.doc,
+                            skip: Vec::new(),
                         });
                     }
                     for it in &p.items {
@@ -836,6 +871,8 @@ impl<'a> Resolver<'a> {
                         sub_item: sub_item.clone(),
                     },
                     text: part.text.value.clone(),
+                    doc: self.doc,
+                    skip: Vec::new(),
                 });
             }
         }
@@ -895,6 +932,12 @@ impl<'a> Resolver<'a> {
                     }
                     self.expr(when);
                 }
+                RuleKind::Override { targets } => {
+                    for t in targets {
+                        self.want_overridable(t);
+                    }
+                }
+                RuleKind::Repeal { .. } | RuleKind::Replace { .. } => {}
                 RuleKind::Obligation {
                     name,
                     act,
@@ -1161,6 +1204,9 @@ fn single_valued(f: &MetaField) -> Option<(&'static str, Span)> {
         MetaField::Transitional { span, .. } => ("transitional", *span),
         MetaField::InForce { span, .. } => ("in_force", *span),
         MetaField::Script(s) => ("script", s.span),
+        MetaField::Lineage { span, amends, .. } => {
+            (if *amends { "amends" } else { "extends" }, *span)
+        }
         MetaField::Replaces(_) | MetaField::BasedOn(_) | MetaField::Unknown { .. } => return None,
     })
 }

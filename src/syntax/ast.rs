@@ -98,6 +98,14 @@ pub enum MetaField {
     Replaces(Str),
     BasedOn(Str),
     Script(Ident),
+    /// `extends PARENT [from "PATH"]` or `amends EARLIER [from "PATH"]`.
+    Lineage {
+        parent: Ident,
+        from: Option<Str>,
+        /// `amends`: a new version of the same measures (article numbers shared).
+        amends: bool,
+        span: Span,
+    },
     Unknown {
         name: Ident,
         span: Span,
@@ -248,6 +256,13 @@ pub enum RuleKind {
         concepts: Vec<Ident>,
         when: Expr,
     },
+    /// `repeal article N, M`: the parent's articles no longer apply.
+    Repeal { articles: Vec<(u32, Span)> },
+    /// `replace article N`: this article stands in the place of the parent's article N.
+    Replace { article: (u32, Span) },
+    /// `override C, O`: the parent's rules for these concepts or duties are set aside; this
+    /// policy's rules decide them.
+    Override { targets: Vec<Ident> },
     /// `obligation O [of "BEARER"]: ACT deadline [when W]`
     Obligation {
         name: Ident,

@@ -79,6 +79,11 @@ enum Raw {
     #[token("each")]
     #[token("regardless")]
     #[token("scope")]
+    #[token("extends")]
+    #[token("amends")]
+    #[token("repeal")]
+    #[token("replace")]
+    #[token("override")]
     Keyword,
     #[regex(r"[\p{XID_Start}_][\p{XID_Continue}]*")]
     Ident,
@@ -105,7 +110,7 @@ enum Raw {
 }
 
 /// The language's keywords: words that cannot be used as names.
-pub const KEYWORDS: &[&str] = &["policy", "chapter", "article", "para", "item", "define", "exception", "reason", "obligation", "for", "when", "within", "between", "after", "by", "and", "or", "not", "if", "then", "else", "true", "false", "in", "descriptive", "note", "repair", "because", "concept", "fact", "enum", "record", "set", "of", "unknown", "default", "every", "year", "from", "until", "is", "each", "regardless", "scope"];
+pub const KEYWORDS: &[&str] = &["policy", "chapter", "article", "para", "item", "define", "exception", "reason", "obligation", "for", "when", "within", "between", "after", "by", "and", "or", "not", "if", "then", "else", "true", "false", "in", "descriptive", "note", "repair", "because", "concept", "fact", "enum", "record", "set", "of", "unknown", "default", "every", "year", "from", "until", "is", "each", "regardless", "scope", "extends", "amends", "repeal", "replace", "override"];
 
 /// Whether `word` is one of the language's keywords (it cannot be used as a name).
 pub fn is_keyword(word: &str) -> bool {

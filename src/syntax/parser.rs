@@ -533,6 +533,7 @@ impl Builder {
                         span: espan,
                     })
                 }
+                Rule::meta_lineage => self.meta_lineage(espan, inner),
                 Rule::meta_unknown => inner.next().map(|n| MetaField::Unknown {
                     name: self.ident(n),
                     span: espan,
@@ -544,6 +545,57 @@ impl Builder {
             }
         }
         header
+    }
+
+    /// `extends PARENT [from "PATH"]` / `amends EARLIER [from "PATH"]`.
+    fn meta_lineage(
+        &mut self,
+        span: Span,
+        mut inner: pest::iterators::Pairs<Rule>,
+    ) -> Option<MetaField> {
+        let amends = inner.next()?.as_rule() == Rule::k_amends;
+        let parent = self.ident(inner.next()?);
+        let from = inner
+            .next()
+            .and_then(|f| f.into_inner().nth(1))
+            .map(|s| self.string(s));
+        Some(MetaField::Lineage {
+            parent,
+            from,
+            amends,
+            span,
+        })
+    }
+
+    /// `repeal article N`, `replace article N`, `override C`.
+    fn lineage_rule(&mut self, p: P) -> Option<RuleKind> {
+        let p = p.into_inner().next()?;
+        let kind = p.as_rule();
+        let mut numbers = Vec::new();
+        let mut names = Vec::new();
+        for x in p.into_inner() {
+            match x.as_rule() {
+                Rule::number => {
+                    let span = self.span(&x);
+                    match x.as_str().parse::<u32>() {
+                        Ok(n) => numbers.push((n, span)),
+                        Err(_) => self.errors.push(SyntaxError::BadArticleNumber {
+                            span,
+                            text: x.as_str().to_string(),
+                        }),
+                    }
+                }
+                Rule::ident => names.push(self.ident(x)),
+                _ => {}
+            }
+        }
+        Some(match kind {
+            Rule::repeal_rule => RuleKind::Repeal { articles: numbers },
+            Rule::replace_rule => RuleKind::Replace {
+                article: numbers.into_iter().next()?,
+            },
+            _ => RuleKind::Override { targets: names },
+        })
     }
 
     fn repair_from(&mut self, span: Span, mut inner: pest::iterators::Pairs<Rule>) -> Repair {
@@ -942,6 +994,14 @@ impl Builder {
             whole
         };
         let kind = p.as_rule();
+        if kind == Rule::lineage_rule {
+            let kind = self.lineage_rule(p)?;
+            return Some(Rule_ {
+                kind,
+                regardless: None,
+                span,
+            });
+        }
         let mut regardless = regardless;
         let mut it = p.into_inner().skip(1).peekable();
         let kind = match kind {
