@@ -87,12 +87,31 @@ fn readme_examples_check() {
     assert!(check_file("README.md") >= 1);
 }
 
+#[test]
+fn chinese_walkthrough_examples_check() {
+    let n = check_file("docs/walkthrough.zh-CN.md");
+    assert!(n >= 6, "only {n} examples found in the walkthrough");
+}
+
 /// The README shows an article, a project's facts and the verdict; the verdict excerpt shown must
 /// be what `eval` gives (every field shown must match).
 #[test]
 fn readme_verdict_excerpt_is_what_eval_prints() {
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
-        .expect("README");
+    verdict_excerpt_is_what_eval_prints("README.md", "tiao readme");
+}
+
+/// The walkthrough evaluates its policy with articles 7 and 12 (the ```tiao walkthrough block) on
+/// the facts it shows; the verdict excerpt must be what `eval` gives.
+#[test]
+fn walkthrough_verdict_excerpt_is_what_eval_prints() {
+    verdict_excerpt_is_what_eval_prints("docs/walkthrough.zh-CN.md", "tiao walkthrough");
+}
+
+/// `file` shows a policy (the block opening with `policy_tag`), facts (```json facts) and a
+/// verdict excerpt (```json verdict).
+fn verdict_excerpt_is_what_eval_prints(file: &str, policy_tag: &str) {
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(file))
+        .expect("the document");
     let grab = |tag: &str| -> String {
         let start = text
             .find(&format!("```{tag}"))
@@ -101,11 +120,18 @@ fn readme_verdict_excerpt_is_what_eval_prints() {
         let body = &body[body.find('\n').map(|i| i + 1).unwrap_or(0)..];
         body[..body.find("```").unwrap_or(body.len())].to_string()
     };
-    let policy = grab("tiao readme");
+    let policy = {
+        let body = grab(policy_tag);
+        if body.trim_start().starts_with("policy") {
+            body
+        } else {
+            format!("{HEADER}{body}")
+        }
+    };
     let facts = grab("json facts");
     let excerpt: serde_json::Value =
         serde_json::from_str(&grab("json verdict")).expect("the excerpt is JSON");
-    let compiled = tiao::compile("README.md", &policy);
+    let compiled = tiao::compile(file, &policy);
     let rendered = compiled.render_diagnostics();
     let program = compiled.program.unwrap_or_else(|| panic!("{rendered}"));
     let facts = tiao::eval::parse_facts(&program, &facts).expect("facts");
